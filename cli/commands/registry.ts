@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { QwexError } from '../core/errors.js';
+import { planBuild } from '../core/build-registry.js';
+import { jsonSchemas } from '../core/json-schemas.js';
+import { registryProblems } from '../core/validate-registry.js';
+import { atomicWrite, readText } from '../io/fs.js';
+import { readPublished, readTemplateSources } from '../io/registry-folders.js';
+import { folderRegistry, httpRegistry } from '../io/registry.js';
+import { printJson, type Ctx } from '../io/output.js';
+import type { RegistryItem } from '../schema/item.js';
+
+export interface BuildOptions {
+  out: string;
+  check?: boolean;
+  json?: boolean;
+}
+
+export async function registryBuild(templates: string, opts: BuildOptions, ctx: Ctx): Promise<void> {
+  const outDir = path.resolve(ctx.cwd, opts.out);
+  const sources = await readTemplateSources(path.resolve(ctx.cwd, templates), templates.replace(/\/+$/, ''));
+  const published = await readPublished(outDir, opts.out.replace(/\/+$/, ''));
+  // SOURCE_DATE_EPOCH (reproducible-builds.org) pins the date stamped on newly published versions.
+  const epoch = ctx.env.SOURCE_DATE_EPOCH;
+  const now = (epoch ? new Date(Number(epoch) * 1000) : new Date()).toISOString().replace(/\.\d+Z$/, 'Z');
+  const plan = planBuild(sources, published, now, jsonSchemas());
+
+  const stale: string[] = [];
+  for (const w of plan.writes) if ((await readText(path.join(outDir, w.path))) !== w.content) stale.push(w.path);
+  if (opts.check) {
+    if (opts.json) printJson(ctx, { upToDate: stale.length === 0, stale });
+    if (stale.length)
+      throw new QwexError('REGISTRY_STALE', `${opts.out} is not up to date with ${templates}: ${stale.join(', ')}`, { hint: 'npm run registry:build, then commit registry/' });
+    if (!opts.json) ctx.err.write(`${opts.out} is up to date with ${templates} (${sources.length} templates)\n`);
+    return;
+  }
+  for (const w of plan.writes) if (stale.includes(w.path)) await atomicWrite(path.join(outDir, w.path), w.content);
+  if (opts.json) return printJson(ctx, { published: plan.published, written: stale });
+  const c = ctx.color;
+  for (const p of plan.published) ctx.err.write(`${c.green('published')} ${p}\n`);
+  ctx.err.write(`${opts.out}: ${stale.length ? `wrote ${stale.length} file${stale.length > 1 ? 's' : ''}` : 'already up to date'} (${sources.length} templates)\n`);
+}
+
+export async function registryValidate(dir: string, opts: { json?: boolean }, ctx: Ctx): Promise<void> {
+  const source = /^https?:\/\//.test(dir) ? httpRegistry(dir, {}, dir) : folderRegistry(path.resolve(ctx.cwd, dir), dir);
+  const index = await source.getIndex();
+  const problems: string[] = [];
+  const items: RegistryItem[] = [];
+  for (const [name, entry] of Object.entries(index.items))
+    for (const { version } of entry.versions) {
+      try {
+        items.push(await source.getItem(name, version));
+      } catch (e) {
+        if (!(e instanceof QwexError)) throw e;
+        problems.push(e.message);
+      }
+    }
+  problems.push(...registryProblems(index, items));
+  const versions = items.length;
+  if (opts.json) printJson(ctx, { registry: dir, templates: Object.keys(index.items).length, versions, problems });
+  if (problems.length)
+    throw new QwexError('REGISTRY_INVALID', `${dir} has ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`, { hint: 'fix the templates and rebuild with qwex registry build' });
+  if (!opts.json) ctx.err.write(`${dir}: ${Object.keys(index.items).length} templates, ${versions} versions, all valid\n`);
+}

@@ -1,0 +1,85 @@
+// The user's project: .qwex/config.yaml, .qwex/qwex.lock and .qwex/templates/<name>/.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { QwexError } from '../core/errors.js';
+import { parseWith, type Locate } from '../core/schema-errors.js';
+import { prettyJson } from '../core/integrity.js';
+import { projectConfigSchema, type ProjectConfig } from '../schema/config.js';
+import { lockSchema, type Lock } from '../schema/lock.js';
+import { API_VERSION } from '../schema/common.js';
+import { atomicWrite, readText } from './fs.js';
+
+export const QWEX_DIR = '.qwex';
+export const CONFIG_FILE = '.qwex/config.yaml';
+export const LOCK_FILE = '.qwex/qwex.lock';
+
+export interface Project {
+  root: string;
+  config: ProjectConfig;
+  lock: Lock;
+}
+
+export function emptyLock(): Lock {
+  return { apiVersion: API_VERSION, lockfileVersion: 1, templates: {} };
+}
+
+/** The nearest folder at or above `cwd` holding .qwex/config.yaml. */
+export async function findProjectRoot(cwd: string): Promise<string | undefined> {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (await fs.stat(path.join(dir, CONFIG_FILE)).then(() => true, () => false)) return fs.realpath(dir);
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+export async function openProject(cwd: string): Promise<Project> {
+  const root = await findProjectRoot(cwd);
+  if (!root) throw new QwexError('NO_PROJECT', `no qwex project here (no ${CONFIG_FILE} in ${cwd} or above)`, { hint: 'qwex init' });
+  return { root, config: await loadConfig(root), lock: await loadLock(root) };
+}
+
+export async function loadConfig(root: string): Promise<ProjectConfig> {
+  const text = (await readText(path.join(root, CONFIG_FILE))) ?? '';
+  const { parsed, locate } = await parseYaml(text, CONFIG_FILE);
+  return parseWith(projectConfigSchema, parsed ?? {}, 'CONFIG_INVALID', CONFIG_FILE, { locate, hint: `fix ${CONFIG_FILE}; its schema is .qwex/config.schema.json` });
+}
+
+/** YAML with positions: parse errors and schema issues point at file:line:col. */
+export async function parseYaml(text: string, file: string): Promise<{ parsed: unknown; locate: Locate }> {
+  const YAML = (await import('yaml')).default;
+  const lineCounter = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = first.linePos?.[0];
+    throw new QwexError('CONFIG_INVALID', `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${first.message.split('\n')[0]}`, { hint: `fix the YAML syntax in ${file}` });
+  }
+  const locate: Locate = (p) => {
+    for (let n = p.length; n >= 0; n--) {
+      const node = doc.getIn(p.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]);
+    }
+    return undefined;
+  };
+  return { parsed: doc.toJS(), locate };
+}
+
+export async function loadLock(root: string): Promise<Lock> {
+  const text = await readText(path.join(root, LOCK_FILE));
+  if (text === undefined) return emptyLock();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new QwexError('LOCK_INVALID', `${LOCK_FILE} is not valid JSON: ${(e as Error).message}`, { hint: `restore it from git (git checkout -- ${LOCK_FILE}); if it had merge conflict markers, resolve them`, cause: e });
+  }
+  return parseWith(lockSchema, raw, 'LOCK_INVALID', LOCK_FILE, { hint: `restore ${LOCK_FILE} from git, or remove the broken entry and run qwex add again` });
+}
+
+export async function writeLock(root: string, lock: Lock): Promise<void> {
+  const sorted: Lock = { ...lock, templates: Object.fromEntries(Object.entries(lock.templates).sort(([a], [b]) => (a < b ? -1 : 1))) };
+  await atomicWrite(path.join(root, LOCK_FILE), prettyJson(sorted));
+}
+
+export function templateDir(root: string, name: string): string {
+  return path.join(root, QWEX_DIR, 'templates', name);
+}

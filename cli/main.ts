@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// qwex's entry point: parses argv with commander, lazily imports the one command module it needs,
+// and is the only place that prints errors and sets the exit status.
+import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from './version.js';
+import type { Ctx } from './io/output.js';
+
+type Action = (...args: any[]) => Promise<void>;
+const lazy =
+  <M,>(load: () => Promise<M>, pick: (m: M) => Action) =>
+  async (...args: unknown[]) => {
+    const { processCtx } = await import('./io/output.js');
+    const ctx: Ctx = processCtx();
+    const cmd = args[args.length - 1] as Command;
+    const globals = cmd.optsWithGlobals() as { cwd?: string };
+    if (globals.cwd) ctx.cwd = (await import('node:path')).resolve(ctx.cwd, globals.cwd);
+    await pick(await load())(...args.slice(0, -2), { ...cmd.opts() }, ctx);
+  };
+
+const json = () => new Option('--json', 'print machine-readable JSON on stdout');
+const registry = () => new Option('--registry <src>', 'registry folder, URL or @namespace to use instead of the embedded one (env QWEX_REGISTRY)');
+
+export function buildProgram(): Command {
+  const program = new Command('qwex')
+    .description('shadcn for shell runners: versioned layer templates you own, composed into one POSIX sh script')
+    .version(VERSION, '-v, --version')
+    .option('-C, --cwd <dir>', 'run as if started in <dir>')
+    .option('--verbose', 'on errors, print the cause and stack')
+    .showHelpAfterError('(run with --help for usage)')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  program
+    .command('init')
+    .description('create .qwex/config.yaml, .qwex/.gitignore and an empty lock (never overwrites)')
+    .option('--name <name>', 'project name (default: the folder name)')
+    .option('-y, --yes', 'never prompt; take defaults')
+    .option('--json', 'print what was created as JSON')
+    .action(lazy(() => import('./commands/init.js'), (m) => m.init));
+
+  program
+    .command('add')
+    .description('copy templates into .qwex/templates/ and record them in .qwex/qwex.lock')
+    .argument('<spec...>', 'name, name@range, @ns/name[@range], a path to an item .json or registry folder, or an http(s) URL')
+    .addOption(registry())
+    .option('--overwrite', 'replace files that differ from the registry’s (your edits are lost)')
+    .option('--dry-run', 'show what would be written; write nothing')
+    .option('--pre', 'let ranges match prerelease versions')
+    .option('-y, --yes', 'never prompt (qwex add never prompts; accepted for scripts)')
+    .addOption(json())
+    .action(lazy(() => import('./commands/add.js'), (m) => m.add));
+
+  program
+    .command('search')
+    .description('list the templates of a registry, with the installed version')
+    .argument('[query]', 'words to match in names, kinds, tags and descriptions')
+    .addOption(registry())
+    .addOption(json())
+    .action(lazy(() => import('./commands/search.js'), (m) => m.search));
+
+  program
+    .command('view')
+    .description('show a template: versions, inputs, files, requirements and docs')
+    .argument('<spec>', 'name[@range], @ns/name, a path or a URL')
+    .addOption(registry())
+    .option('--pre', 'let ranges match prerelease versions')
+    .addOption(json())
+    .action(lazy(() => import('./commands/view.js'), (m) => m.view));
+
+  program
+    .command('remove')
+    .alias('rm')
+    .description('delete installed templates and their lock entries (refuses when you edited them)')
+    .argument('<name...>', 'installed template names')
+    .option('--force', 'remove even with local edits or runners that use it')
+    .addOption(json())
+    .action(lazy(() => import('./commands/remove.js'), (m) => m.remove));
+
+  const reg = program.command('registry').description('build and check registries');
+  reg
+    .command('build')
+    .description('build templates/ into a static registry (index.json + <name>/<version>.json + schema/)')
+    .argument('[templates]', 'folder of template sources', 'templates')
+    .option('--out <dir>', 'registry folder to write', 'registry')
+    .option('--check', 'write nothing; fail if the registry is not up to date')
+    .addOption(json())
+    .action(lazy(() => import('./commands/registry.js'), (m) => m.registryBuild));
+  reg
+    .command('validate')
+    .description('check a registry: schemas, integrity, targets and requirements')
+    .argument('[dir]', 'registry folder or URL', 'registry')
+    .addOption(json())
+    .action(lazy(() => import('./commands/registry.js'), (m) => m.registryValidate));
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    return report(e, argv.includes('--verbose'));
+  }
+}
+
+async function report(e: unknown, verbose: boolean): Promise<number> {
+  if (e instanceof CommanderError) {
+    // commander has printed its message (or the help/version text) already.
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : e.exitCode === 0 ? 0 : 2;
+  }
+  const { isQwexError } = await import('./core/errors.js');
+  const { colors, colorWanted } = await import('./io/output.js');
+  const c = colors(colorWanted(process.stderr, process.env));
+  if (isQwexError(e)) {
+    process.stderr.write(`${c.red('error:')} ${e.message}\n`);
+    if (e.hint) process.stderr.write(`${c.cyan('hint:')} ${e.hint}\n`);
+    if (verbose && e.cause) process.stderr.write(`cause: ${String((e.cause as Error).stack ?? e.cause)}\n`);
+    return e.exitCode;
+  }
+  process.stderr.write(`${c.red('internal error, please report:')} ${String((e as Error)?.stack ?? e)}\n`);
+  process.stderr.write(`qwex ${VERSION}, node ${process.version}, ${process.platform}-${process.arch}\n`);
+  return 70;
+}
+
+// Exiting explicitly: an idle keep-alive socket must not hold the CLI open. stdout and stderr are
+// synchronous for files and pipes on POSIX, so nothing printed is lost.
+process.exit(await main(process.argv));

@@ -1,0 +1,32 @@
+// templates/<name>/layer.json: the manifest of a layer template's source.
+import { z } from 'zod';
+import { apiVersionSchema, inputSchema, layerKindSchema, requiresSchema, semverSchema, templateNameSchema } from './common.js';
+
+export const layerManifestSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    apiVersion: apiVersionSchema,
+    name: templateNameSchema,
+    version: semverSchema,
+    kind: layerKindSchema,
+    runs_on: z.enum(['client', 'login', 'node', 'container']),
+    description: z.string().min(1).max(200),
+    // The template rendered to wrap `inner`; lifecycle templates (status/logs/cancel) sit beside it.
+    main: z.string().regex(/\.j2$/, 'must name a .j2 file in the template folder'),
+    inputs: z.array(inputSchema).default([]),
+    requires: requiresSchema.default({}),
+    tags: z.array(z.string()).default([]),
+  })
+  .superRefine((m, ctx) => {
+    const seen = new Set<string>();
+    m.inputs.forEach((input, i) => {
+      if (seen.has(input.name)) ctx.addIssue({ code: 'custom', path: ['inputs', i, 'name'], message: `duplicate input "${input.name}"` });
+      seen.add(input.name);
+      if (input.required && input.default !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['inputs', i], message: 'an input is either required or has a default, not both' });
+    });
+    if (m.requires[m.name]) ctx.addIssue({ code: 'custom', path: ['requires', m.name], message: 'a template cannot require itself' });
+  })
+  .meta({ id: 'layer', title: 'qwex layer manifest (templates/<name>/layer.json)' });
+
+export type LayerManifest = z.infer<typeof layerManifestSchema>;

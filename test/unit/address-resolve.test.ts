@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { parseTemplateAddress } from '../../cli/core/address.js';
+import { resolveVersion, defaultRequested } from '../../cli/core/resolve.js';
+import { QwexError } from '../../cli/core/errors.js';
+
+describe('parseTemplateAddress', () => {
+  it.each([
+    ['ssh', { kind: 'name', name: 'ssh' }],
+    ['ssh@^1.2', { kind: 'name', name: 'ssh', range: '^1.2' }],
+    ['uv-cache@1.0.0', { kind: 'name', name: 'uv-cache', range: '1.0.0' }],
+    ['@acme/slurm', { kind: 'namespaced', namespace: '@acme', name: 'slurm' }],
+    ['@acme/slurm@~2.1', { kind: 'namespaced', namespace: '@acme', name: 'slurm', range: '~2.1' }],
+    ['./vendor/registry', { kind: 'path', path: './vendor/registry' }],
+    ['../x/ssh.json', { kind: 'path', path: '../x/ssh.json' }],
+    ['/abs/item.json', { kind: 'path', path: '/abs/item.json' }],
+    ['item.json', { kind: 'path', path: 'item.json' }],
+    ['file:///tmp/reg', { kind: 'path', path: '/tmp/reg' }],
+    ['https://example.test/r/ssh/1.0.0.json', { kind: 'url', url: 'https://example.test/r/ssh/1.0.0.json' }],
+    ['gist:abc123', { kind: 'git-host', host: 'gist', ref: 'abc123' }],
+    ['github:org/repo/templates/ssh#v1', { kind: 'git-host', host: 'github', ref: 'org/repo/templates/ssh#v1' }],
+  ])('%s', (spec, expected) => {
+    expect(parseTemplateAddress(spec)).toEqual(expected);
+  });
+
+  it.each(['', 'SSH', 'ssh_x', '@acme/Bad', '1ssh'])('refuses %j with a usage error', (spec) => {
+    expect(() => parseTemplateAddress(spec)).toThrow(QwexError);
+    try {
+      parseTemplateAddress(spec);
+    } catch (e) {
+      expect((e as QwexError).exitCode).toBe(2);
+    }
+  });
+});
+
+describe('resolveVersion', () => {
+  const published = ['2.0.0-beta.1', '1.2.0', '1.1.0', '1.0.0'];
+  it.each([
+    [undefined, '1.2.0', false],
+    ['*', '1.2.0', false],
+    ['^1.0.0', '1.2.0', false],
+    ['~1.1.0', '1.1.0', false],
+    ['1.0.0', '1.0.0', false],
+    ['>=1.1 <1.2', '1.1.0', false],
+    ['2.0.0-beta.1', '2.0.0-beta.1', false], // an exact prerelease pin is honoured
+    ['^2.0.0-0', '2.0.0-beta.1', false], // a range with a prerelease part matches prereleases
+    ['*', '2.0.0-beta.1', true], // --pre
+  ])('%s → %s (pre=%s)', (range, expected, pre) => {
+    expect(resolveVersion('ssh', published, range, { includePrerelease: pre })).toBe(expected);
+  });
+
+  it.each([
+    ['1.1.1', /ssh@1.1.1 is not published/], // an exact pin never falls back to 1.1.0 or 1.2.0
+    ['1.3.0', /not published/],
+    ['^3', /no version of ssh satisfies \^3/],
+    ['^2', /no version of ssh satisfies/], // prereleases are not picked by a plain range
+  ])('%s is refused', (range, message) => {
+    expect(() => resolveVersion('ssh', published, range)).toThrow(message);
+  });
+
+  it('reports a broken range as a usage error', () => {
+    expect(() => resolveVersion('ssh', published, 'not a range')).toThrow(/not a semver range/);
+  });
+
+  it.each([
+    ['1.2.0', '^1.2.0'],
+    ['2.0.0-beta.1', '2.0.0-beta.1'],
+  ])('records %s as requested %s', (v, r) => expect(defaultRequested(v)).toBe(r));
+});
