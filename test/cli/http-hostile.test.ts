@@ -1,0 +1,167 @@
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { itemIntegrity, sha256Integrity } from '../../cli/core/integrity.js';
+import { fixtureRegistry, project, readJson, serve, snapshot, tempDir } from './helpers.js';
+
+describe('registries over HTTP on 127.0.0.1', () => {
+  it('installs from a registry URL and from an item URL', async () => {
+    const registry = await fixtureRegistry([{ version: '1.0.0' }]);
+    const server = await serve(registry);
+    const { dir, run } = await project();
+    const viaRegistry = await run('add', 'hello', '--registry', server.url);
+    expect(viaRegistry.code, viaRegistry.stderr).toBe(0);
+    expect(server.requests.map((r) => r.url)).toEqual(['/index.json', '/hello/1.0.0.json']);
+    expect((await readJson(path.join(dir, '.qwex/qwex.lock'))).templates.hello.source).toBe(server.url);
+
+    const other = await project();
+    const viaItem = await other.run('add', `${server.url}/hello/1.0.0.json`);
+    expect(viaItem.code, viaItem.stderr).toBe(0);
+    expect((await readJson(path.join(other.dir, '.qwex/qwex.lock'))).templates.hello).toMatchObject({ source: `${server.url}/hello/1.0.0.json`, version: '1.0.0' });
+  });
+
+  it('sends a namespace’s headers from ${ENV} and never writes the token', async () => {
+    const registry = await fixtureRegistry([{ version: '1.0.0' }]);
+    const server = await serve(registry, (req, res) => {
+      if (req.headers.authorization === 'Bearer s3cret') return false;
+      res.writeHead(401).end();
+      return true;
+    });
+    const { dir, run, runEnv } = await project();
+    await fs.appendFile(path.join(dir, '.qwex/config.yaml'), `registries:\n  "@acme":\n    url: ${server.url}\n    headers: { Authorization: "Bearer \${ACME_TOKEN}" }\n`);
+
+    const noToken = await run('add', '@acme/hello');
+    expect(noToken.code).toBe(4);
+    expect(noToken.stderr).toContain('needs the environment variable ACME_TOKEN');
+    expect(server.requests).toHaveLength(0); // refused before any request
+
+    const wrong = await runEnv({ ACME_TOKEN: 'nope' }, 'add', '@acme/hello');
+    expect(wrong.code).toBe(4);
+    expect(wrong.stderr).toMatch(/HTTP 401[\s\S]*hint: the registry wants credentials/);
+
+    const ok = await runEnv({ ACME_TOKEN: 's3cret' }, 'add', '@acme/hello');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(server.requests.at(-1)!.headers.authorization).toBe('Bearer s3cret');
+    expect((await readJson(path.join(dir, '.qwex/qwex.lock'))).templates.hello.source).toBe('@acme');
+    expect(JSON.stringify(await snapshot(dir))).not.toContain('s3cret');
+
+    const unknown = await run('add', '@acme2/hello');
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr).toContain('hint: did you mean @acme?');
+  });
+
+  const broken: [string, (url: string) => Parameters<typeof serve>[1], RegExp][] = [
+    ['404', () => (req, res) => (req.url === '/index.json' ? (res.writeHead(404).end(), true) : false), /no registry at http:\/\/127\.0\.0\.1:\d+ \(index\.json not found\)/],
+    ['500', () => (_req, res) => (res.writeHead(500).end('boom'), true), /HTTP 500 Internal Server Error/],
+    ['truncated body', () => (req, res) => {
+      if (req.url !== '/hello/1.0.0.json') return false;
+      res.writeHead(200, { 'content-length': '5000' });
+      res.write('{"name": "hel');
+      res.destroy();
+      return true;
+    }, /connection closed before the whole response arrived|not valid JSON/],
+    ['wrong integrity', () => (req, res) => {
+      if (req.url !== '/index.json') return false;
+      return fs.readFile(path.join(registryDir, 'index.json'), 'utf8').then((raw) => {
+        const index = JSON.parse(raw);
+        index.items.hello.versions[0].integrity = sha256Integrity('something else');
+        res.writeHead(200).end(JSON.stringify(index));
+        return true;
+      });
+    }, /does not match the integrity in index\.json/],
+    ['connection refused', () => undefined, /connection refused/],
+  ];
+  let registryDir = '';
+  it.each(broken)('%s → a clear error, exit 4, nothing written', async (name, intercept, message) => {
+    registryDir = await fixtureRegistry([{ version: '1.0.0' }]);
+    const server = await serve(registryDir, intercept(''));
+    const url = name === 'connection refused' ? await closedPort() : server.url;
+    const { dir, run } = await project();
+    const before = await snapshot(dir);
+    const r = await run('add', 'hello', '--registry', url);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/^error: /);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+});
+
+async function closedPort(): Promise<string> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('hostile items are refused with nothing written anywhere', () => {
+  async function hostileItem(mutate: (item: any) => void): Promise<string> {
+    const registry = await fixtureRegistry([{ version: '1.0.0' }]);
+    const item = await readJson(path.join(registry, 'hello/1.0.0.json'));
+    mutate(item);
+    const file = path.join(tempDir(), 'item.json');
+    await fs.writeFile(file, JSON.stringify(item));
+    return file;
+  }
+
+  it.each([
+    ['a target with ../', (i: any) => (i.files[0].target = '~/.qwex/templates/hello/../../../evil.sh'), /unsafe file target .*"\.\." path segments/],
+    ['an absolute target', (i: any) => (i.files[0].target = '/tmp/evil.sh'), /unsafe file target "\/tmp\/evil\.sh": it must start with/],
+    ['a target in another template', (i: any) => (i.files[0].target = '~/.qwex/templates/ssh/ssh.sh.j2'), /must start with ~\/\.qwex\/templates\/hello\//],
+    ['content that does not match its sha256', (i: any) => (i.files[0].content += 'rm -rf ~\n'), /does not match its sha256/],
+    ['npm dependencies for shadcn to install', (i: any) => (i.dependencies = ['left-pad']), /dependencies: must stay empty/],
+  ])('%s', async (_, mutate, message) => {
+    const file = await hostileItem(mutate);
+    const { dir, run } = await project();
+    const outside = path.dirname(file);
+    const [before, beforeOutside] = [await snapshot(dir), await snapshot(outside)];
+    const r = await run('add', file);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+    expect(await snapshot(dir)).toEqual(before);
+    expect(await snapshot(outside)).toEqual(beforeOutside);
+  });
+
+  it('a symlinked .qwex/templates pointing outside the project', async () => {
+    const registry = await fixtureRegistry([{ version: '1.0.0' }]);
+    const { dir, run } = await project();
+    const outside = tempDir();
+    await fs.symlink(outside, path.join(dir, '.qwex/templates'));
+    const before = await snapshot(dir);
+    const r = await run('add', 'hello', '--registry', registry);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/\.qwex\/templates is a symbolic link; qwex does not write through links/);
+    expect(await snapshot(outside)).toEqual({});
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it('a symlinked template folder inside .qwex/templates', async () => {
+    const registry = await fixtureRegistry([{ version: '1.0.0' }]);
+    const { dir, run } = await project();
+    const outside = tempDir();
+    await fs.mkdir(path.join(dir, '.qwex/templates'));
+    await fs.symlink(outside, path.join(dir, '.qwex/templates/hello'));
+    const r = await run('add', 'hello', '--registry', registry);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('.qwex/templates/hello is a symbolic link');
+    expect(await snapshot(outside)).toEqual({});
+  });
+
+  it('an index whose integrity was recomputed for tampered content still fails the per-file check', async () => {
+    const registry = await fixtureRegistry([{ version: '1.0.0' }]);
+    const itemFile = path.join(registry, 'hello/1.0.0.json');
+    const item = await readJson(itemFile);
+    item.files[0].content = 'tampered\n';
+    await fs.writeFile(itemFile, JSON.stringify(item));
+    const index = await readJson(path.join(registry, 'index.json'));
+    index.items.hello.versions[0].integrity = itemIntegrity(item);
+    await fs.writeFile(path.join(registry, 'index.json'), JSON.stringify(index));
+    const { dir, run } = await project();
+    const before = await snapshot(dir);
+    const r = await run('add', 'hello', '--registry', registry);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('does not match its sha256');
+    expect(await snapshot(dir)).toEqual(before);
+  });
+});
