@@ -15,7 +15,7 @@ export interface RemoveOptions {
 
 export async function remove(names: string[], opts: RemoveOptions, ctx: Ctx): Promise<void> {
   const project = await openProject(ctx.cwd);
-  const { root, lock, config } = project;
+  const { root, lock } = project;
   for (const name of names) {
     const entry = lock.templates[name];
     if (!entry) {
@@ -28,7 +28,7 @@ export async function remove(names: string[], opts: RemoveOptions, ctx: Ctx): Pr
       throw new QwexError('LOCAL_EDITS', `${name} has local edits, which remove would delete:\n  ${changes.map((ch) => `${ch.kind} .qwex/templates/${name}/${ch.path}`).join('\n  ')}`, {
         hint: `qwex diff ${name} --local  # review them; qwex remove ${name} --force deletes them anyway`,
       });
-    const users = runnersUsing(config, name);
+    const users = runnersUsing(await project.config(), name);
     if (users.length)
       throw new QwexError('LOCAL_EDITS', `runner${users.length > 1 ? 's' : ''} ${users.join(', ')} in .qwex/config.yaml use${users.length > 1 ? '' : 's'} ${name}`, {
         hint: `take ${name} out of those runners first, or qwex remove ${name} --force`,

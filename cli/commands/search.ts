@@ -1,4 +1,4 @@
-import { findProjectRoot, loadLock } from '../io/project.js';
+import { findProjectRoot, loadConfig, loadLock } from '../io/project.js';
 import { defaultSource } from '../io/sources.js';
 import { printJson, table, type Ctx } from '../io/output.js';
 import { matchesQuery } from '../core/search.js';
@@ -11,7 +11,7 @@ export interface SearchOptions {
 export async function search(query: string | undefined, opts: SearchOptions, ctx: Ctx): Promise<void> {
   const root = await findProjectRoot(ctx.cwd);
   const lock = root ? await loadLock(root) : undefined;
-  const config = root ? await (await import('../io/project.js')).loadConfig(root) : undefined;
+  const config = root ? () => loadConfig(root) : undefined;
   const source = await defaultSource({ cwd: ctx.cwd, projectRoot: root, config, env: ctx.env, registry: opts.registry });
   const index = await source.getIndex();
   const rows = Object.entries(index.items)

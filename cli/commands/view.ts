@@ -10,7 +10,7 @@ export interface ViewOptions {
 
 export async function view(spec: string, opts: ViewOptions, ctx: Ctx): Promise<void> {
   const root = await findProjectRoot(ctx.cwd);
-  const config = root ? await loadConfig(root) : undefined;
+  const config = root ? () => loadConfig(root) : undefined;
   const { source, item } = await fetchTemplate(spec, { cwd: ctx.cwd, projectRoot: root, config, env: ctx.env, registry: opts.registry }, { pre: opts.pre });
   const versions = (await source.getIndex()).items[item.name]!.versions;
   const installed = root ? (await loadLock(root)).templates[item.name]?.version ?? null : null;

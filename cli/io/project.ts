@@ -15,8 +15,9 @@ export const LOCK_FILE = '.qwex/qwex.lock';
 
 export interface Project {
   root: string;
-  config: ProjectConfig;
   lock: Lock;
+  /** Parsed on first use: reading YAML costs ~15 ms that `add ssh` from the embedded registry never needs. */
+  config: () => Promise<ProjectConfig>;
 }
 
 export function emptyLock(): Lock {
@@ -34,7 +35,8 @@ export async function findProjectRoot(cwd: string): Promise<string | undefined> 
 export async function openProject(cwd: string): Promise<Project> {
   const root = await findProjectRoot(cwd);
   if (!root) throw new QwexError('NO_PROJECT', `no qwex project here (no ${CONFIG_FILE} in ${cwd} or above)`, { hint: 'qwex init' });
-  return { root, config: await loadConfig(root), lock: await loadLock(root) };
+  let config: Promise<ProjectConfig> | undefined;
+  return { root, lock: await loadLock(root), config: () => (config ??= loadConfig(root)) };
 }
 
 export async function loadConfig(root: string): Promise<ProjectConfig> {

@@ -13,7 +13,7 @@ import { embeddedRegistryDir, folderRegistry, httpGet, httpRegistry, parseJson, 
 export interface SourceContext {
   cwd: string;
   projectRoot?: string;
-  config?: ProjectConfig;
+  config?: () => Promise<ProjectConfig>;
   env: Record<string, string | undefined>;
   registry?: string; // --registry
 }
@@ -43,10 +43,11 @@ export async function sourceFor(address: TemplateAddress, sc: SourceContext): Pr
   }
 }
 
-function namespaceSource(namespace: string, sc: SourceContext): Promise<RegistrySource> {
-  const configured = sc.config?.registries[namespace];
+async function namespaceSource(namespace: string, sc: SourceContext): Promise<RegistrySource> {
+  const registries = (await sc.config?.())?.registries ?? {};
+  const configured = registries[namespace];
   if (!configured) {
-    const known = Object.keys(sc.config?.registries ?? {});
+    const known = Object.keys(registries);
     const guess = didYouMean(namespace, known);
     throw new QwexError('NAMESPACE_UNKNOWN', `registry namespace ${namespace} is not configured`, {
       hint: guess ? `did you mean ${guess}?` : `add it to .qwex/config.yaml:\nregistries:\n  "${namespace}":\n    url: https://…/qwex-registry`,

@@ -1,53 +1,55 @@
 // Pieces shared by every qwex schema. Pure zod: no I/O.
-import { z } from 'zod';
+// Named imports, not the `z` namespace: esbuild can then leave out the parts of zod we don't use.
+import { array, boolean, config, enum as zEnum, literal, number, record, strictObject, string, union, unknown } from 'zod';
+import type { z } from 'zod';
 import semverValid from 'semver/functions/valid.js';
 import validRange from 'semver/ranges/valid.js';
 
+// zod compiles a fast parser per object schema with new Function(); a CLI parses each schema a
+// handful of times per process, so the compile costs more than it saves.
+config({ jitless: true });
+
 export const API_VERSION = 'qwex/v1';
-export const apiVersionSchema = z.literal(API_VERSION);
+export const apiVersionSchema = literal(API_VERSION);
 
 // Template names end up in paths, job names and shell words: keep them boring.
 export const TEMPLATE_NAME_RE = /^[a-z][a-z0-9-]{0,62}$/;
-export const templateNameSchema = z
-  .string()
+export const templateNameSchema = string()
   .regex(TEMPLATE_NAME_RE, 'must be lowercase kebab-case: a letter, then letters, digits or "-" (at most 63)');
 
-export const semverSchema = z
-  .string()
+export const semverSchema = string()
   .refine((v) => semverValid(v) === v, 'must be an exact semver version such as "1.2.0"');
 
-export const semverRangeSchema = z
-  .string()
+export const semverRangeSchema = string()
   .refine((v) => validRange(v) !== null, 'must be a semver range such as "^1.0.0"');
 
 // Subresource-integrity style digests, as npm writes them: sha256-<base64>.
-export const integritySchema = z.string().regex(/^sha256-[A-Za-z0-9+/]{43}=$/, 'must be "sha256-" + base64 of a SHA-256 digest');
+export const integritySchema = string().regex(/^sha256-[A-Za-z0-9+/]{43}=$/, 'must be "sha256-" + base64 of a SHA-256 digest');
 
-export const fileModeSchema = z.enum(['0644', '0755']);
+export const fileModeSchema = zEnum(['0644', '0755']);
 
 export const LAYER_KINDS = ['transport', 'scheduler', 'container', 'env'] as const;
-export const layerKindSchema = z.enum(LAYER_KINDS);
+export const layerKindSchema = zEnum(LAYER_KINDS);
 
 export const INPUT_TYPES = ['string', 'integer', 'number', 'boolean', 'list', 'map'] as const;
 
 // Names every template already receives from qwex; an input may not shadow them.
 export const RESERVED_INPUT_NAMES = ['inner', 'run', 'code', 'ctx', 'layer'] as const;
 
-export const inputSchema = z.strictObject({
-  name: z
-    .string()
+export const inputSchema = strictObject({
+  name: string()
     .regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case')
     .refine((n) => !(RESERVED_INPUT_NAMES as readonly string[]).includes(n), `is reserved (${RESERVED_INPUT_NAMES.join(', ')})`),
-  type: z.enum(INPUT_TYPES),
-  description: z.string().min(1),
-  required: z.boolean().optional(),
-  default: z.unknown().optional(),
-  enum: z.array(z.union([z.string(), z.number()])).optional(),
+  type: zEnum(INPUT_TYPES),
+  description: string().min(1),
+  required: boolean().optional(),
+  default: unknown().optional(),
+  enum: array(union([string(), number()])).optional(),
   // For values that land where shell quoting is impossible (#SBATCH lines, k8s names).
-  pattern: z.string().optional(),
-  example: z.unknown().optional(),
+  pattern: string().optional(),
+  example: unknown().optional(),
 });
 export type Input = z.infer<typeof inputSchema>;
 
 // Other qwex templates this one needs, with semver ranges: { "ssh": "^1.0.0" }.
-export const requiresSchema = z.record(templateNameSchema, semverRangeSchema);
+export const requiresSchema = record(templateNameSchema, semverRangeSchema);

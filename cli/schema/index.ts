@@ -1,29 +1,30 @@
 // registry/index.json: every template and every published version, newest first, with the
 // integrity of each version file. Helm's index is the model; small, sorted, stable.
-import { z } from 'zod';
+// Named imports, not the `z` namespace: esbuild can then leave out the parts of zod we don't use.
+import { array, record, strictObject, string } from 'zod';
+import type { z } from 'zod';
 import { apiVersionSchema, integritySchema, layerKindSchema, semverSchema, templateNameSchema } from './common.js';
 
-export const indexVersionSchema = z.strictObject({
+export const indexVersionSchema = strictObject({
   version: semverSchema,
-  created: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/, 'must be an ISO 8601 UTC timestamp'),
+  created: string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/, 'must be an ISO 8601 UTC timestamp'),
   integrity: integritySchema,
-  deprecated: z.string().optional(),
+  deprecated: string().optional(),
 });
 
-export const indexEntrySchema = z.strictObject({
-  description: z.string(),
+export const indexEntrySchema = strictObject({
+  description: string(),
   kind: layerKindSchema,
   latest: semverSchema,
-  tags: z.array(z.string()).default([]),
-  versions: z.array(indexVersionSchema).min(1),
+  tags: array(string()).default([]),
+  versions: array(indexVersionSchema).min(1),
 });
 
-export const registryIndexSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
+export const registryIndexSchema = strictObject({
+    $schema: string().optional(),
     apiVersion: apiVersionSchema,
-    name: z.string().optional(),
-    items: z.record(templateNameSchema, indexEntrySchema),
+    name: string().optional(),
+    items: record(templateNameSchema, indexEntrySchema),
   })
   .superRefine((index, ctx) => {
     for (const [name, entry] of Object.entries(index.items)) {

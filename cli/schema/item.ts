@@ -1,45 +1,46 @@
 // registry/<name>/<version>.json: one published version of a template, files inlined.
 // It is a valid shadcn `registry:item` (shadcn drops the keys it does not know), so
 // `npx shadcn add <url>` can install it too; qwex's own fields sit beside shadcn's.
-import { z } from 'zod';
+// Named imports, not the `z` namespace: esbuild can then leave out the parts of zod we don't use.
+import { array, enum as zEnum, literal, strictObject, string } from 'zod';
+import type { z } from 'zod';
 import { fileModeSchema, inputSchema, integritySchema, layerKindSchema, requiresSchema, semverSchema, templateNameSchema } from './common.js';
 
 export const SHADCN_ITEM_SCHEMA_URL = 'https://ui.shadcn.com/schema/registry-item.json';
 
-export const itemFileSchema = z.strictObject({
+export const itemFileSchema = strictObject({
   // Relative to the template folder, '/'-separated: "ssh.sh.j2", "lifecycle/cancel.sh.j2".
-  path: z.string().min(1).max(255),
-  type: z.literal('registry:file'),
+  path: string().min(1).max(255),
+  type: literal('registry:file'),
   // shadcn reads "~/" as the project root: "~/.qwex/templates/<name>/<path>".
-  target: z.string().min(1).max(512),
-  content: z.string(),
+  target: string().min(1).max(512),
+  content: string(),
   sha256: integritySchema,
   mode: fileModeSchema,
 });
 export type ItemFile = z.infer<typeof itemFileSchema>;
 
-export const registryItemSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
+export const registryItemSchema = strictObject({
+    $schema: string().optional(),
     name: templateNameSchema,
-    type: z.literal('registry:item'),
-    title: z.string().optional(),
-    description: z.string(),
+    type: literal('registry:item'),
+    title: string().optional(),
+    description: string(),
     version: semverSchema,
     kind: layerKindSchema,
-    runs_on: z.enum(['client', 'login', 'node', 'container']),
-    main: z.string(),
-    inputs: z.array(inputSchema),
+    runs_on: zEnum(['client', 'login', 'node', 'container']),
+    main: string(),
+    inputs: array(inputSchema),
     requires: requiresSchema,
-    tags: z.array(z.string()).default([]),
-    docs: z.string().optional(),
+    tags: array(string()).default([]),
+    docs: string().optional(),
     // Forked templates say where they came from, so diffs against the original stay possible.
-    upstream: z.strictObject({ source: z.string(), name: templateNameSchema, version: semverSchema }).optional(),
+    upstream: strictObject({ source: string(), name: templateNameSchema, version: semverSchema }).optional(),
     // shadcn's own dependency fields: always empty, or shadcn would resolve them as its own
     // items and as npm packages.
-    registryDependencies: z.array(z.string()).max(0, 'must stay empty: use "requires" for qwex templates'),
-    dependencies: z.array(z.string()).max(0, 'must stay empty: qwex templates have no npm dependencies'),
-    files: z.array(itemFileSchema).min(1),
+    registryDependencies: array(string()).max(0, 'must stay empty: use "requires" for qwex templates'),
+    dependencies: array(string()).max(0, 'must stay empty: qwex templates have no npm dependencies'),
+    files: array(itemFileSchema).min(1),
   })
   .meta({ id: 'item', title: 'qwex registry item (registry/<name>/<version>.json), a shadcn registry:item' });
 

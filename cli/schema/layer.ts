@@ -1,21 +1,22 @@
 // templates/<name>/layer.json: the manifest of a layer template's source.
-import { z } from 'zod';
+// Named imports, not the `z` namespace: esbuild can then leave out the parts of zod we don't use.
+import { array, enum as zEnum, strictObject, string } from 'zod';
+import type { z } from 'zod';
 import { apiVersionSchema, inputSchema, layerKindSchema, requiresSchema, semverSchema, templateNameSchema } from './common.js';
 
-export const layerManifestSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
+export const layerManifestSchema = strictObject({
+    $schema: string().optional(),
     apiVersion: apiVersionSchema,
     name: templateNameSchema,
     version: semverSchema,
     kind: layerKindSchema,
-    runs_on: z.enum(['client', 'login', 'node', 'container']),
-    description: z.string().min(1).max(200),
+    runs_on: zEnum(['client', 'login', 'node', 'container']),
+    description: string().min(1).max(200),
     // The template rendered to wrap `inner`; lifecycle templates (status/logs/cancel) sit beside it.
-    main: z.string().regex(/\.j2$/, 'must name a .j2 file in the template folder'),
-    inputs: z.array(inputSchema).default([]),
+    main: string().regex(/\.j2$/, 'must name a .j2 file in the template folder'),
+    inputs: array(inputSchema).default([]),
     requires: requiresSchema.default({}),
-    tags: z.array(z.string()).default([]),
+    tags: array(string()).default([]),
   })
   .superRefine((m, ctx) => {
     const seen = new Set<string>();

@@ -1,28 +1,29 @@
 // .qwex/qwex.lock: what was installed, from where, and the pristine hash of every file, so
 // diff and update have an exact merge base (reference/update.md §7.3).
-import { z } from 'zod';
+// Named imports, not the `z` namespace: esbuild can then leave out the parts of zod we don't use.
+import { literal, record, strictObject, string } from 'zod';
+import type { z } from 'zod';
 import { apiVersionSchema, fileModeSchema, integritySchema, semverSchema, templateNameSchema } from './common.js';
 
-export const lockFileEntrySchema = z.strictObject({
+export const lockFileEntrySchema = strictObject({
   base: integritySchema,
   baseVersion: semverSchema,
   mode: fileModeSchema,
 });
 
-export const lockEntrySchema = z.strictObject({
+export const lockEntrySchema = strictObject({
   // Where it came from: "embedded", "@ns", a registry folder/URL, or an item file/URL.
-  source: z.string().min(1),
-  requested: z.string().min(1),
+  source: string().min(1),
+  requested: string().min(1),
   version: semverSchema,
   integrity: integritySchema,
-  files: z.record(z.string(), lockFileEntrySchema),
+  files: record(string(), lockFileEntrySchema),
 });
 
-export const lockSchema = z
-  .strictObject({
+export const lockSchema = strictObject({
     apiVersion: apiVersionSchema,
-    lockfileVersion: z.literal(1),
-    templates: z.record(templateNameSchema, lockEntrySchema),
+    lockfileVersion: literal(1),
+    templates: record(templateNameSchema, lockEntrySchema),
   })
   .meta({ id: 'lock', title: 'qwex lock file (.qwex/qwex.lock)' });
 

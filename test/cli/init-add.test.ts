@@ -50,6 +50,10 @@ describe('qwex add from a registry folder', () => {
       integrity: index.items.hello.versions[0].integrity,
       files: Object.fromEntries(item.files.map((f: { path: string; sha256: string; mode: string }) => [f.path, { base: f.sha256, baseVersion: '1.0.0', mode: f.mode }])),
     });
+    // The exec bit travels: registry item → disk → lock.
+    expect(lock.templates.hello.files['bin/greet.sh'].mode).toBe('0755');
+    expect((await fs.stat(path.join(dir, '.qwex/templates/hello/bin/greet.sh'))).mode & 0o777).toBe(0o755);
+    expect((await fs.stat(path.join(dir, '.qwex/templates/hello/hello.sh.j2'))).mode & 0o777).toBe(0o644);
   });
 
   it('skips identical files, refuses edited ones without --overwrite, and keeps the edit', async () => {
@@ -80,7 +84,7 @@ describe('qwex add from a registry folder', () => {
     const before = await snapshot(dir);
     const r = await run('add', 'hello', '--registry', registry, '--dry-run', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ dryRun: true, templates: [{ name: 'hello', version: '1.0.0', files: [{ path: '.qwex/templates/hello/README.md', action: 'create' }, {}, {}] }] });
+    expect(JSON.parse(r.stdout)).toMatchObject({ dryRun: true, templates: [{ name: 'hello', version: '1.0.0', files: [{ path: '.qwex/templates/hello/README.md', action: 'create' }, { path: '.qwex/templates/hello/bin/greet.sh', mode: '0755' }, {}, {}] }] });
     expect(await snapshot(dir)).toEqual(before);
   });
 
@@ -126,11 +130,22 @@ describe('qwex add from a registry folder', () => {
   it('reports a broken config.yaml at file:line:col', async () => {
     const { dir, run } = await project();
     await fs.writeFile(path.join(dir, '.qwex/config.yaml'), 'apiVersion: qwex/v1\nname: x\nruners:\n  local: {}\n');
-    const r = await run('add', 'ssh');
+    // add reads config.yaml only when it needs it: for a namespace.
+    const r = await run('add', '@acme/ssh');
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('.qwex/config.yaml:1:1: (root): Unrecognized key: "runers"');
     await fs.writeFile(path.join(dir, '.qwex/config.yaml'), 'apiVersion: qwex/v1\nname: x\ndefaults:\n  runner: hpc\n');
-    const r2 = await run('add', 'ssh');
+    const r2 = await run('add', '@acme/ssh');
     expect(r2.stderr).toContain('.qwex/config.yaml:4:11: defaults.runner: names runner "hpc", which is not defined under runners');
+  });
+});
+
+describe('config.yaml syntax errors', () => {
+  it('points at the line and column of a YAML error', async () => {
+    const { dir, run } = await project();
+    await fs.writeFile(path.join(dir, '.qwex/config.yaml'), 'apiVersion: qwex/v1\nname: x\nrunners:\n  local:\n\tlayers: []\n');
+    const r = await run('add', '@acme/ssh');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/error: \.qwex\/config\.yaml:5:1: .*[Tt]ab/);
   });
 });

@@ -36,7 +36,7 @@ describe('qwex view', () => {
     const json = JSON.parse((await run('view', 'hello@1.0.0', '--registry', registry, '--json')).stdout);
     expect(json).toMatchObject({ name: 'hello', version: '1.0.0', kind: 'env', installed: null, requires: {}, inputs: [{ name: 'greeting', default: 'hello' }] });
     expect(json.versions.map((v: { version: string }) => v.version)).toEqual(['1.1.0', '1.0.0']);
-    expect(json.files.map((f: { path: string }) => f.path)).toEqual(['README.md', 'hello.sh.j2', 'layer.json']);
+    expect(json.files.map((f: { path: string }) => f.path)).toEqual(['README.md', 'bin/greet.sh', 'hello.sh.j2', 'layer.json']);
   });
 });
 
