@@ -108,7 +108,9 @@ async function main(argv: string[]): Promise<number> {
 async function report(e: unknown, verbose: boolean): Promise<number> {
   if (e instanceof CommanderError) {
     // commander has printed its message (or the help/version text) already.
-    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : e.exitCode === 0 ? 0 : 2;
+    // Asked-for help and --version succeed; anything else (no command, bad flag) is a usage error.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+    return e.code === 'commander.help' && e.exitCode === 0 ? 0 : 2; // `qwex help add` vs a bare `qwex`
   }
   const { isQwexError } = await import('./core/errors.js');
   const { colors, colorWanted } = await import('./io/output.js');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { defaultRequested } from '../core/resolve.js';
+import { parseTemplateAddress } from '../core/address.js';
 import { resolveRequirements } from '../core/requires.js';
 import { planInstall, type DiskState, type InstallRequest, type PlannedItem } from '../core/install-plan.js';
 import { sha256Integrity } from '../core/integrity.js';
@@ -23,6 +24,7 @@ export interface AddOptions {
 }
 
 export async function add(specs: string[], opts: AddOptions, ctx: Ctx): Promise<void> {
+  specs.forEach(parseTemplateAddress); // a typo is a usage error, whatever the project's state
   const project = await openProject(ctx.cwd);
   const sc: SourceContext = { cwd: ctx.cwd, projectRoot: project.root, config: project.config, env: ctx.env, registry: opts.registry };
   await assertNoSymlinks(project.root, path.join(project.root, QWEX_DIR, 'templates'), 'qwex add');

@@ -61,7 +61,7 @@ export function planInstall(requests: InstallRequest[], disk: (projectPath: stri
   if (clashes.length && !opts.overwrite) {
     const names = [...new Set(clashes.map((f) => f.template))];
     throw new QwexError('FILE_EXISTS', `${clashes.length === 1 ? 'a file differs' : `${clashes.length} files differ`} from what qwex add would write, and qwex never overwrites your edits silently:\n  ${clashes.map((f) => f.projectPath).join('\n  ')}`, {
-      hint: `qwex diff ${names.join(' ')} --local  # see your edits; qwex update ${names.join(' ')} merges upstream; or add --overwrite to replace them`,
+      hint: `nothing was written; your edits stay. To replace them with the registry's files (losing the edits): qwex add ${names.join(' ')} --overwrite`,
     });
   }
   return plans;
