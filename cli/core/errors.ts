@@ -24,6 +24,7 @@ const CODE_EXIT = {
   LOCAL_EDITS: EXIT.project,
   FILE_EXISTS: EXIT.project,
   WRITE_FAILED: EXIT.project,
+  RUNNER_NOT_FOUND: EXIT.project,
   REGISTRY_NOT_FOUND: EXIT.registry,
   TEMPLATE_NOT_FOUND: EXIT.registry,
   VERSION_NOT_FOUND: EXIT.registry,
@@ -38,7 +39,11 @@ const CODE_EXIT = {
   DEPENDENCY_CONFLICT: EXIT.validation,
   PUBLISHED_VERSION_CHANGED: EXIT.validation,
   REGISTRY_STALE: EXIT.validation,
+  INPUT_INVALID: EXIT.validation,
+  RENDER_FAILED: EXIT.validation,
+  LINT_FAILED: EXIT.validation,
   CONFLICTS: EXIT.conflicts,
+  CONFLICT_MARKERS: EXIT.conflicts,
   CANCELLED: EXIT.interrupted,
 } as const;
 
