@@ -6,9 +6,14 @@ import type { z } from 'zod';
 import { apiVersionSchema, fileModeSchema, integritySchema, semverSchema, templateNameSchema } from './common.js';
 
 export const lockFileEntrySchema = strictObject({
+  // sha256 of the pristine content at baseVersion: the merge base for the next update.
   base: integritySchema,
   baseVersion: semverSchema,
   mode: fileModeSchema,
+  // An update left conflict markers here: the base stays put until the markers are gone.
+  pending: strictObject({ to: semverSchema, upstream: integritySchema }).optional(),
+  // Deleted by the user: updates keep it deleted instead of bringing it back.
+  deleted: literal(true).optional(),
 });
 
 export const lockEntrySchema = strictObject({
