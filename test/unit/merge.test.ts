@@ -35,7 +35,7 @@ const CASES: [string, string, string, number][] = [
   ['adjacent lines conflict, as in git', base.replace('PORT=22', 'PORT=2222'), base.replace('HOST=login', 'HOST=login2'), 1],
   ['the same change on both sides is no conflict', base.replace('set -eu', 'set -euf'), base.replace('set -eu', 'set -euf'), 0],
   ['conflicts 2 lines apart fold into one, as in git', base.replace('PORT=22', 'PORT=1').replace('exit 0', 'exit 1'), base.replace('PORT=22', 'PORT=2').replace('exit 0', 'exit 2'), 1],
-  ['conflicts 4 lines apart stay two', base.replace('set -eu', 'set -e').replace('exit 0', 'exit 1'), base.replace('set -eu', 'set -u').replace('exit 0', 'exit 2'), 2],
+  ['conflicts 4 lines apart stay two', base.replace('#!/bin/sh', '#!/bin/dash').replace('exit 0', 'exit 1'), base.replace('#!/bin/sh', '#!/bin/bash').replace('exit 0', 'exit 2'), 2],
   ['common leading lines are trimmed out of the conflict (zealous)', base.replace('exit 0', 'export A=1\nexport B=2\nlocal-only\nexit 0'), base.replace('exit 0', 'export A=1\nexport B=2\nupstream-only\nexit 0'), 1],
   ['upstream appends, local edits the top', base.replace('#!/bin/sh', '#!/bin/sh\n# mine'), base + 'trap "" TERM\n', 0],
   ['the user emptied the file', '', base.replace('exit 0', 'exit 1'), 1],
