@@ -5,7 +5,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from './version.js';
 import type { Ctx } from './io/output.js';
 
-type Action = (...args: any[]) => Promise<void>;
+// A command may return an exit status that is an answer, not an error (`diff --exit-code`: 1).
+type Action = (...args: any[]) => Promise<number | void>;
+let answer = 0;
 const lazy =
   <M,>(load: () => Promise<M>, pick: (m: M) => Action) =>
   async (...args: unknown[]) => {
@@ -14,7 +16,7 @@ const lazy =
     const cmd = args[args.length - 1] as Command;
     const globals = cmd.optsWithGlobals() as { cwd?: string };
     if (globals.cwd) ctx.cwd = (await import('node:path')).resolve(ctx.cwd, globals.cwd);
-    await pick(await load())(...args.slice(0, -2), { ...cmd.opts() }, ctx);
+    answer = (await pick(await load())(...args.slice(0, -2), { ...cmd.opts() }, ctx)) ?? 0;
   };
 
 const json = () => new Option('--json', 'print machine-readable JSON on stdout');
@@ -76,6 +78,50 @@ export function buildProgram(): Command {
     .addOption(json())
     .action(lazy(() => import('./commands/remove.js'), (m) => m.remove));
 
+  program
+    .command('diff')
+    .description('show what upstream changed since you installed (or, with --local, what you changed)')
+    .argument('[name...]', 'installed templates (default: all)')
+    .option('--local', 'your edits: the installed pristine files → your files')
+    .option('--to <range>', 'compare with the newest version in this range instead of the lock’s')
+    .option('--exit-code', 'exit 1 when there are differences, like git diff')
+    .option('--pre', 'let ranges match prerelease versions')
+    .addOption(registry())
+    .addOption(json())
+    .action(lazy(() => import('./commands/diff.js'), (m) => m.diff));
+
+  program
+    .command('outdated')
+    .description('installed, wanted (newest in range) and latest version of each template, and local edits')
+    .addOption(json())
+    .action(lazy(() => import('./commands/outdated.js'), (m) => m.outdated));
+
+  program
+    .command('update')
+    .description('bring upstream changes in with a 3-way merge that keeps your edits')
+    .argument('[name...]', 'installed templates (default: all)')
+    .option('--to <range>', 'update to the newest version in this range (and record it as the wanted range)')
+    .option('--dry-run', 'print the plan per file; write nothing')
+    .option('--pre', 'let ranges match prerelease versions')
+    .addOption(registry())
+    .addOption(json())
+    .action(lazy(() => import('./commands/update.js'), (m) => m.update));
+
+  program
+    .command('render')
+    .description('compose a runner\'s layers around a command into one POSIX sh script, printed on stdout')
+    .argument('<cmd...>', 'the command and its arguments (put -- before it when it has options)')
+    .option('-r, --runner <name>', 'runner from .qwex/config.yaml (default: defaults.runner)')
+    .option('--run-id <id>', 'run id to render with (default: a new time-ordered id)')
+    .option('--explain', 'print the layers with their resolved values on stderr')
+    .action(lazy(() => import('./commands/render.js'), (m) => m.render));
+
+  program
+    .command('lint')
+    .description('check templates in .qwex/templates/: quoting filters, declared inputs, sh -n and shellcheck')
+    .argument('[name...]', 'templates to lint (default: all installed)')
+    .action(lazy(() => import('./commands/lint.js'), (m) => m.lint));
+
   const reg = program.command('registry').description('build and check registries');
   reg
     .command('build')
@@ -99,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return Number(process.exitCode ?? 0);
+    return answer;
   } catch (e) {
     return report(e, argv.includes('--verbose'));
   }

@@ -1,17 +1,29 @@
-// Applies an install plan as one transaction: every file is staged in .qwex/.tmp first, then
-// renamed into place; if any step fails, files already moved are put back and the lock is not
+// Applies file changes as one transaction: new contents are staged in .qwex/.tmp first, files to
+// replace or delete are moved aside there (the backup), then everything is renamed into place and
+// the lock written last. If any step fails, the moved files are put back and the lock is not
 // touched. Nothing is written through a symbolic link.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { PlannedItem } from '../core/install-plan.js';
 import type { Lock } from '../schema/lock.js';
+import { QwexError } from '../core/errors.js';
 import { assertNoSymlinks, atomicWrite, modeBits, writeError } from './fs.js';
 import { QWEX_DIR, writeLock } from './project.js';
 
+export interface FileChange {
+  projectPath: string; // ".qwex/templates/<name>/<file>"
+  content: string | null; // null deletes the file
+  mode: '0644' | '0755';
+}
+
 export async function applyInstall(root: string, plans: PlannedItem[], lock: Lock): Promise<void> {
-  const files = plans.flatMap((p) => p.files).filter((f) => f.action !== 'skip');
-  for (const f of files) await assertNoSymlinks(root, path.join(root, f.projectPath), `${f.template}: ${f.projectPath}`);
+  const changes = plans.flatMap((p) => p.files).filter((f) => f.action !== 'skip');
+  await applyChanges(root, changes, lock);
+}
+
+export async function applyChanges(root: string, changes: FileChange[], lock: Lock): Promise<void> {
+  for (const c of changes) await assertNoSymlinks(root, path.join(root, c.projectPath), c.projectPath);
   await assertNoSymlinks(root, path.join(root, QWEX_DIR, '.tmp'), 'staging folder');
 
   const stage = path.join(root, QWEX_DIR, '.tmp', randomBytes(6).toString('hex'));
@@ -20,24 +32,26 @@ export async function applyInstall(root: string, plans: PlannedItem[], lock: Loc
   try {
     await fs.mkdir(stage, { recursive: true });
     const staged = await Promise.all(
-      files.map(async (f, i) => {
-        const tmp = path.join(stage, `new-${i}`);
-        await atomicWrite(tmp, f.content, modeBits(f.mode));
-        return { tmp, target: path.join(root, f.projectPath), backup: path.join(stage, `old-${i}`), overwrite: f.action === 'overwrite' };
+      changes.map(async (c, i) => {
+        const target = path.join(root, c.projectPath);
+        const tmp = c.content === null ? undefined : path.join(stage, `new-${i}`);
+        if (tmp) await atomicWrite(tmp, c.content!, modeBits(c.mode));
+        const exists = await fs.lstat(target).then(() => true, () => false);
+        return { tmp, target, backup: exists ? path.join(stage, `old-${i}`) : undefined };
       }),
     );
     for (const s of staged) {
       const made = await fs.mkdir(path.dirname(s.target), { recursive: true });
       if (made) madeDirs.push(made);
-      if (s.overwrite) await fs.rename(s.target, s.backup);
-      done.push({ target: s.target, backup: s.overwrite ? s.backup : undefined });
-      await fs.rename(s.tmp, s.target);
+      if (s.backup) await fs.rename(s.target, s.backup);
+      done.push({ target: s.target, backup: s.backup });
+      if (s.tmp) await fs.rename(s.tmp, s.target);
     }
     await writeLock(root, lock);
   } catch (e) {
     await rollback(done, madeDirs);
     await fs.rm(stage, { recursive: true, force: true });
-    throw (e as { code?: string }).code && !(e instanceof Error && e.name === 'QwexError') ? writeError(path.join(root, QWEX_DIR), e) : e;
+    throw e instanceof QwexError ? e : writeError(path.join(root, QWEX_DIR), e);
   }
   await fs.rm(stage, { recursive: true, force: true });
   await fs.rmdir(path.dirname(stage)).catch(() => {});

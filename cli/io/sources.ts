@@ -126,3 +126,10 @@ export async function fetchFrom(source: RegistrySource, name: string, range: str
   return source.getItem(name, version);
 }
 
+
+/** The registry a lock entry's `source` names, so diff and update go back to where it came from. */
+export async function sourceOfLockEntry(source: string, sc: SourceContext): Promise<RegistrySource> {
+  if (source === 'embedded') return folderRegistry(embeddedRegistryDir(), 'embedded');
+  if (source.startsWith('@')) return namespaceSource(source, sc);
+  return locationSource(source, {}, { ...sc, cwd: sc.projectRoot ?? sc.cwd });
+}

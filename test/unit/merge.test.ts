@@ -61,7 +61,7 @@ describe('merge3', () => {
     const word = fc.constantFrom('a', 'b', 'c', 'echo x', 'fi', '');
     fc.assert(
       fc.property(fc.array(word, { maxLength: 12 }), fc.array(fc.tuple(fc.nat(12), fc.string({ minLength: 1, maxLength: 6 })), { maxLength: 4 }), fc.array(fc.tuple(fc.nat(12), word), { maxLength: 4 }), (o, mine, theirs) => {
-        const a = [...o];
+        const a: string[] = [...o];
         for (const [i, s] of mine) a.splice(Math.min(i, a.length), 0, `USER:${s}`);
         const b = [...o];
         for (const [i, s] of theirs) b.splice(Math.min(i, b.length), 1, s);
@@ -92,7 +92,7 @@ describe('merge3', () => {
     const rnd = fc.sample(fc.tuple(...[0, 1, 2].map(() => fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 7 }))), { numRuns: 150, seed: 7 });
     let same = 0;
     for (const [o, a, b] of rnd) {
-      const [bo, ba, bb] = [o, a, b].map((x) => x.map((l) => l + '\n').join(''));
+      const [bo, ba, bb] = [o, a, b].map((x) => x!.map((l) => l + '\n').join(''));
       if (merge3(bo!, ba!, bb!, L).text === gitMerge(bo!, ba!, bb!).text) same++;
     }
     // node-diff3 and git may pick different (equally valid) alignments on highly repetitive text.
