@@ -56,7 +56,8 @@ async function namespaceSource(namespace: string, sc: SourceContext): Promise<Re
   const { url, headers } = typeof configured === 'string' ? { url: configured, headers: {} } : configured;
   const where = `registries."${namespace}" in .qwex/config.yaml`;
   const expandedHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, expandEnv(v, sc.env, `${where} (header ${k})`)]));
-  return locationSource(expandEnv(url, sc.env, where), expandedHeaders, sc, namespace);
+  // A folder path in config.yaml is relative to the project, wherever qwex was started.
+  return locationSource(expandEnv(url, sc.env, where), expandedHeaders, { ...sc, cwd: sc.projectRoot ?? sc.cwd }, namespace);
 }
 
 /** A folder or URL holding a registry, or a single item .json file or URL. */
