@@ -6,7 +6,7 @@ import semverGt from 'semver/functions/gt.js';
 import semverPrerelease from 'semver/functions/prerelease.js';
 import { QwexError } from './errors.js';
 import { canonicalJson, itemIntegrity, prettyJson, sha256Integrity } from './integrity.js';
-import { templateTarget } from './targets.js';
+import { targetRelPath, templateTarget } from './targets.js';
 import { SHADCN_ITEM_SCHEMA_URL, type RegistryItem } from '../schema/item.js';
 import type { LayerManifest } from '../schema/layer.js';
 import type { IndexEntry, RegistryIndex } from '../schema/index.js';
@@ -44,6 +44,7 @@ export function itemFromTemplate(src: TemplateSource): RegistryItem {
     inputs: m.inputs,
     requires: m.requires,
     tags: m.tags,
+    ...(m.renames ? { renames: m.renames } : {}),
     docs:
       `Installed to .qwex/templates/${m.name}/ (yours to edit). Add "${m.name}" to a runner's layers in .qwex/config.yaml` +
       (required.length ? `; required inputs: ${required.join(', ')}` : '') +
@@ -92,6 +93,11 @@ export function planBuild(sources: TemplateSource[], published: PublishedRegistr
     if (other) throw new QwexError('SCHEMA_INVALID', `${src.dir}/layer.json: name "${name}" is already used by ${other}`, { hint: 'every template needs its own name' });
     seen.set(name, src.dir);
     const item = itemFromTemplate(src);
+    for (const [from, to] of Object.entries(item.renames ?? {})) {
+      targetRelPath(name, templateTarget(name, from), `${src.dir}/layer.json renames`);
+      if (!item.files.some((f) => f.path === to) || item.files.some((f) => f.path === from))
+        throw new QwexError('SCHEMA_INVALID', `${src.dir}/layer.json: renames "${from}" → "${to}" must name a file that is gone and one that is in the template`, { hint: 'list only renames of files this version ships under the new name' });
+    }
     const versions = items.get(name) ?? new Map<string, RegistryItem>();
     items.set(name, versions);
     const existing = versions.get(version);

@@ -25,7 +25,8 @@ export type UpdateAction =
   | 'removed' // removed upstream, unedited: deleted
   | 'kept-removed' // removed upstream, but you edited it: kept as your own file
   | 'kept-deleted' // you deleted it: stays deleted
-  | 'dropped'; // removed upstream and already deleted by you
+  | 'dropped' // removed upstream and already deleted by you
+  | 'moved'; // renamed upstream: your copy moved to the new name (see that file's entry)
 
 export interface FileUpdate {
   path: string;
@@ -62,13 +63,27 @@ export function planUpdate({ name, entry, bases, target, disk, requested }: Upda
   const lockFiles: LockEntry['files'] = {};
   const at = (content: string, mode: Mode, version = to) => ({ base: sha256Integrity(content), baseVersion: version, mode });
 
+  // A file upstream renamed carries its base and the user's edits to the new path, unless the
+  // user already has a file of their own there.
+  const movedTo = new Map<string, string>();
+  for (const from of Object.keys(target.renames ?? {})) {
+    const to = finalName(from, target.renames!);
+    if (entry.files[from] && !entry.files[from]!.deleted && !upstream.has(from) && upstream.has(to) && !entry.files[to] && !disk.has(to)) movedTo.set(from, to);
+  }
+  const movedFrom = new Map([...movedTo].map(([from, to]) => [to, from]));
+
   const paths = [...new Set([...Object.keys(entry.files), ...upstream.keys()])].sort();
   for (const path of paths) {
-    const locked = entry.files[path];
-    const B = bases.get(path);
+    const oldPath = movedFrom.get(path);
+    if (movedTo.has(path)) {
+      files.push(disk.has(path) ? { path, action: 'moved', write: null, note: `renamed upstream to ${movedTo.get(path)}` } : { path, action: 'dropped' });
+      continue;
+    }
+    const locked = entry.files[oldPath ?? path];
+    const B = bases.get(oldPath ?? path);
     const U = upstream.get(path);
-    const L = disk.get(path);
-    const add = (f: Omit<FileUpdate, 'path'>) => files.push({ path, ...f });
+    const L = disk.get(oldPath ?? path);
+    const add = (f: Omit<FileUpdate, 'path'>) => files.push({ path, ...f, ...(oldPath ? { note: `renamed upstream from ${oldPath}${f.note ? `; ${f.note}` : ''}` } : {}) });
 
     if (locked?.deleted || (B && U && !L)) {
       if (!U) continue; // gone on both sides: forget it
@@ -78,14 +93,14 @@ export function planUpdate({ name, entry, bases, target, disk, requested }: Upda
     } else if (B && U && L) {
       const mode = L.mode === B.mode ? U.mode : L.mode; // an upstream mode change applies only to an unedited mode
       if (sameText(L.content, B.content)) {
-        const moved = U.content !== B.content || mode !== L.mode;
+        const moved = U.content !== B.content || mode !== L.mode || oldPath !== undefined;
         add(moved ? { action: 'fast-forward', write: { content: U.content, mode } } : { action: 'unchanged' });
         lockFiles[path] = at(U.content, U.mode);
       } else if (sameText(U.content, B.content)) {
-        add(mode !== L.mode ? { action: 'kept', write: { content: L.content, mode } } : { action: 'kept' });
+        add(mode !== L.mode || oldPath ? { action: 'kept', write: { content: L.content, mode } } : { action: 'kept' });
         lockFiles[path] = at(U.content, U.mode);
       } else if (sameText(L.content, U.content)) {
-        add({ action: 'same' });
+        add(oldPath ? { action: 'same', write: { content: L.content, mode } } : { action: 'same' });
         lockFiles[path] = at(U.content, U.mode);
       } else if (isBinary(L.content) || isBinary(U.content) || isBinary(B.content)) {
         add({ action: 'conflict', conflicts: 1, sideFile: { path: `${path}.qwex-upstream`, content: U.content }, note: 'binary file changed on both sides: yours kept, upstream’s beside it' });
@@ -122,6 +137,16 @@ export function planUpdate({ name, entry, bases, target, disk, requested }: Upda
     conflicts: files.reduce((n, f) => n + (f.action === 'conflict' ? 1 : 0), 0),
     lock: { ...entry, requested: requested ?? entry.requested, version: to, integrity: itemIntegrity(target), files: lockFiles },
   };
+}
+
+// Follows a chain of renames (a → b, b → c) to the last name.
+function finalName(path: string, renames: Record<string, string>): string {
+  const seen = new Set<string>();
+  while (renames[path] && !seen.has(path)) {
+    seen.add(path);
+    path = renames[path]!;
+  }
+  return path;
 }
 
 /** The first line holding a conflict marker in any of `files`, for refusing to go on. */

@@ -53,3 +53,7 @@ export type Input = z.infer<typeof inputSchema>;
 
 // Other qwex templates this one needs, with semver ranges: { "ssh": "^1.0.0" }.
 export const requiresSchema = record(templateNameSchema, semverRangeSchema);
+
+// Files an upstream version renamed, old path → new path, so `qwex update` carries edits over.
+// Cumulative: list every rename since any version users may still have installed.
+export const renamesSchema = record(string().min(1).max(255), string().min(1).max(255));

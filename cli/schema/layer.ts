@@ -2,7 +2,7 @@
 // Named imports, not the `z` namespace: esbuild can then leave out the parts of zod we don't use.
 import { array, enum as zEnum, strictObject, string } from 'zod';
 import type { z } from 'zod';
-import { apiVersionSchema, inputSchema, layerKindSchema, requiresSchema, semverSchema, templateNameSchema } from './common.js';
+import { apiVersionSchema, inputSchema, layerKindSchema, renamesSchema, requiresSchema, semverSchema, templateNameSchema } from './common.js';
 
 export const layerManifestSchema = strictObject({
     $schema: string().optional(),
@@ -17,6 +17,7 @@ export const layerManifestSchema = strictObject({
     inputs: array(inputSchema).default([]),
     requires: requiresSchema.default({}),
     tags: array(string()).default([]),
+    renames: renamesSchema.optional(),
   })
   .superRefine((m, ctx) => {
     const seen = new Set<string>();
@@ -26,6 +27,8 @@ export const layerManifestSchema = strictObject({
       if (input.required && input.default !== undefined)
         ctx.addIssue({ code: 'custom', path: ['inputs', i], message: 'an input is either required or has a default, not both' });
     });
+    for (const [from, to] of Object.entries(m.renames ?? {}))
+      if (from === to) ctx.addIssue({ code: 'custom', path: ['renames', from], message: 'a file cannot be renamed to itself' });
     if (m.requires[m.name]) ctx.addIssue({ code: 'custom', path: ['requires', m.name], message: 'a template cannot require itself' });
   })
   .meta({ id: 'layer', title: 'qwex layer manifest (templates/<name>/layer.json)' });

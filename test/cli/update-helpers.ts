@@ -8,6 +8,7 @@ export type FileSpec = string | { content: string; mode: '0644' | '0755' };
 export interface VersionSpec {
   version: string;
   files: Record<string, FileSpec>; // besides layer.json; the main template is "t.sh.j2"
+  renames?: Record<string, string>;
 }
 
 export async function versionedRegistry(name: string, versions: VersionSpec[]): Promise<string> {
@@ -16,7 +17,7 @@ export async function versionedRegistry(name: string, versions: VersionSpec[]): 
     const dir = path.join(base, 'templates', name);
     await fs.rm(dir, { recursive: true, force: true });
     await fs.mkdir(dir, { recursive: true });
-    const manifest = { apiVersion: 'qwex/v1', name, version: v.version, kind: 'env', runs_on: 'node', description: `fixture ${name}`, main: 't.sh.j2', inputs: [], requires: {} };
+    const manifest = { apiVersion: 'qwex/v1', name, version: v.version, kind: 'env', runs_on: 'node', description: `fixture ${name}`, main: 't.sh.j2', inputs: [], requires: {}, ...(v.renames ? { renames: v.renames } : {}) };
     await fs.writeFile(path.join(dir, 'layer.json'), JSON.stringify(manifest, null, 2) + '\n');
     for (const [file, spec] of Object.entries(v.files)) {
       const { content, mode } = typeof spec === 'string' ? { content: spec, mode: '0644' as const } : spec;

@@ -162,6 +162,21 @@ describe('qwex update', () => {
     expect(major.stderr).toContain('t 1.2.0 → 2.0.0');
   });
 
+  it('carries edits across a rename the new version declares', async () => {
+    const registry = await versionedRegistry('t', [
+      { version: '1.0.0', files: { 't.sh.j2': V1, 'run.sh.j2': V1 } },
+      { version: '1.1.0', files: { 't.sh.j2': V1, 'submit.sh.j2': edit(V1, 'exit 0', 'exit 5') }, renames: { 'run.sh.j2': 'submit.sh.j2' } },
+    ]);
+    const p = await installed(registry);
+    await fs.writeFile(p.file('run.sh.j2'), edit(V1, 'PORT=22', 'PORT=7'));
+    const r = await p.run('update', '--registry', registry);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/merged\s+submit\.sh\.j2 — renamed upstream from run\.sh\.j2/);
+    expect(await p.read('submit.sh.j2')).toBe(edit(edit(V1, 'exit 0', 'exit 5'), 'PORT=22', 'PORT=7'));
+    await expect(fs.stat(p.file('run.sh.j2'))).rejects.toThrow();
+    expect(Object.keys((await p.lock()).files).sort()).toEqual(['layer.json', 'submit.sh.j2', 't.sh.j2']);
+  });
+
   it('keeps the user’s CRLF line endings through a clean merge', async () => {
     const registry = await versionedRegistry('t', [{ version: '1.0.0', files: { 't.sh.j2': V1 } }, { version: '1.1.0', files: { 't.sh.j2': edit(V1, 'exit 0', 'exit 1') } }]);
     const p = await installed(registry);

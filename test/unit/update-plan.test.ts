@@ -79,3 +79,29 @@ describe('planUpdate: the decision table', () => {
     expect(p.lock.files.g).toMatchObject({ deleted: true });
   });
 });
+
+describe('planUpdate: renames declared upstream', () => {
+  function withRenames(renames: Record<string, string>, upstream: Record<string, FileState>) {
+    const target = { ...item('1.2.0', upstream), renames };
+    const base = { 'run.sh.j2': f('a\nb\nc\nd\ne\n') };
+    const entry: LockEntry = { source: 'embedded', requested: '^1', version: '1.0.0', integrity: sha256Integrity('x'), files: { 'run.sh.j2': { base: sha256Integrity(base['run.sh.j2'].content), baseVersion: '1.0.0', mode: '0644' } } };
+    return planUpdate({ name: 't', entry, bases: new Map([['run.sh.j2', { ...base['run.sh.j2'], version: '1.0.0' }]]), target, disk: new Map([['run.sh.j2', f('A\nb\nc\nd\ne\n')]]) });
+  }
+
+  it('carries local edits to the new name and removes the old one', () => {
+    const p = withRenames({ 'run.sh.j2': 'submit.sh.j2' }, { 'submit.sh.j2': f('a\nb\nc\nd\nE\n') });
+    expect(p.files).toEqual([
+      { path: 'run.sh.j2', action: 'moved', write: null, note: 'renamed upstream to submit.sh.j2' },
+      { path: 'submit.sh.j2', action: 'merged', write: { content: 'A\nb\nc\nd\nE\n', mode: '0644' }, note: 'renamed upstream from run.sh.j2' },
+    ]);
+    expect(Object.keys(p.lock.files)).toEqual(['submit.sh.j2']);
+  });
+
+  it('follows a chain of renames across skipped versions', () => {
+    const p = withRenames({ 'run.sh.j2': 'job.sh.j2', 'job.sh.j2': 'submit.sh.j2' }, { 'submit.sh.j2': f('a\nb\nc\nd\ne\n') });
+    expect(p.files.map((x) => [x.path, x.action, x.write?.content])).toEqual([
+      ['run.sh.j2', 'moved', undefined],
+      ['submit.sh.j2', 'kept', 'A\nb\nc\nd\ne\n'],
+    ]);
+  });
+});
