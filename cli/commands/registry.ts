@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { QwexError } from '../core/errors.js';
-import { planBuild } from '../core/build-registry.js';
+import { planBuild, type TemplateSource } from '../core/build-registry.js';
 import { jsonSchemas } from '../core/json-schemas.js';
 import { registryProblems } from '../core/validate-registry.js';
 import { atomicWrite, readText } from '../io/fs.js';
@@ -18,6 +18,7 @@ export interface BuildOptions {
 export async function registryBuild(templates: string, opts: BuildOptions, ctx: Ctx): Promise<void> {
   const outDir = path.resolve(ctx.cwd, opts.out);
   const sources = await readTemplateSources(path.resolve(ctx.cwd, templates), templates.replace(/\/+$/, ''));
+  await lintSources(sources);
   const published = await readPublished(outDir, opts.out.replace(/\/+$/, ''));
   // SOURCE_DATE_EPOCH (reproducible-builds.org) pins the date stamped on newly published versions.
   const epoch = ctx.env.SOURCE_DATE_EPOCH;
@@ -38,6 +39,21 @@ export async function registryBuild(templates: string, opts: BuildOptions, ctx: 
   const c = ctx.color;
   for (const p of plan.published) ctx.err.write(`${c.green('published')} ${p}\n`);
   ctx.err.write(`${opts.out}: ${stale.length ? `wrote ${stale.length} file${stale.length > 1 ? 's' : ''}` : 'already up to date'} (${sources.length} templates)\n`);
+}
+
+// The registry refuses what `qwex lint` would: raw output in shell text, undeclared or unused
+// inputs, templates that do not render with sample inputs. nunjucks loads only here, lazily.
+async function lintSources(sources: TemplateSource[]): Promise<void> {
+  const { lintTemplate, formatFindings } = await import('../core/lint.js');
+  const findings = sources.flatMap((src) => {
+    const files = new Map(src.files.filter((f) => f.path.endsWith('.j2')).map((f) => [`${src.dir}/${f.path}`, f.content] as const));
+    const layerJson = src.files.find((f) => f.path === 'layer.json')?.content;
+    return lintTemplate({ manifest: src.manifest, files, layerJsonPath: `${src.dir}/layer.json`, layerJson });
+  });
+  if (findings.length)
+    throw new QwexError('LINT_FAILED', `${findings.length} lint finding${findings.length > 1 ? 's' : ''}; nothing was built:\n${formatFindings(findings)}`, {
+      hint: 'fix the templates (values in shell text go through | shq, every input declared and used), then build again',
+    });
 }
 
 export async function registryValidate(dir: string, opts: { json?: boolean }, ctx: Ctx): Promise<void> {

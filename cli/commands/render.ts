@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { QwexError } from '../core/errors.js';
+import { resolveRunner, type ResolvedRunner } from '../core/runner.js';
+import { composeRunner, makeRunId, RUN_ID_RE } from '../core/render.js';
+import { openProject, QWEX_DIR } from '../io/project.js';
+import { headCommit, loadRunner, templatePath } from '../io/runner-files.js';
+import type { Ctx } from '../io/output.js';
+
+export interface RenderOptions {
+  runner?: string;
+  runId?: string;
+  explain?: boolean;
+}
+
+/** `qwex render [-r RUNNER] [--run-id ID] [--explain] -- CMD [ARGS...]`: the composed script on stdout, nothing else. */
+export async function render(argv: string[], opts: RenderOptions, ctx: Ctx): Promise<void> {
+  if (!argv.length) throw new QwexError('USAGE', 'no command to render', { hint: 'qwex render -- python train.py' });
+  if (argv.some((a) => a.includes('\0'))) throw new QwexError('USAGE', 'a command argument contains a NUL byte, which no program can receive');
+  if (opts.runId !== undefined && !RUN_ID_RE.test(opts.runId))
+    throw new QwexError('USAGE', `--run-id ${JSON.stringify(opts.runId)} must be lowercase letters, digits and "-" (at most 41, not starting with "-")`, { hint: 'leave --run-id out to get a time-ordered id' });
+  const project = await openProject(ctx.cwd);
+  const loaded = await loadRunner(project, opts.runner);
+  const runner = resolveRunner(loaded.inputs, loaded.name);
+  const id = opts.runId ?? makeRunId(new Date(), Math.random());
+  const { script, dirs } = composeRunner({
+    runner: runner.name,
+    layers: runner.layers,
+    files: loaded.files,
+    mainPath: (l) => templatePath(l.name, l.manifest.main),
+    argv,
+    run: { id, name: id, commit: await headCommit(project.root), localDir: path.join(project.root, QWEX_DIR, 'runs', id) },
+  });
+  if (opts.explain) explain(runner, dirs, id, ctx);
+  ctx.out.write(script);
+}
+
+// --explain: the chain outer → inner with each value and where it came from, on stderr.
+function explain(runner: ResolvedRunner, dirs: string[], id: string, ctx: Ctx): void {
+  const c = ctx.color;
+  ctx.err.write(`${c.bold(`runner ${runner.name}`)} (run ${id}), outer → inner:\n`);
+  runner.layers.forEach((l, i) => {
+    ctx.err.write(`${i + 1}. ${c.bold(`${l.name}@${l.manifest.version}`)} ${c.dim(`${l.manifest.kind}, runs on ${l.manifest.runs_on}, run.dir ${dirs[i]}`)}\n`);
+    for (const input of l.manifest.inputs) {
+      const v = l.values[input.name];
+      const from = l.given[input.name] ?? (v === undefined ? 'unset' : 'default');
+      ctx.err.write(`     ${input.name} = ${v === undefined ? '(unset)' : JSON.stringify(v)}  ${c.dim(from)}\n`);
+    }
+  });
+  ctx.err.write(`${runner.layers.length + 1}. ${c.bold('command')} ${c.dim('(exec argv)')}\n`);
+}

@@ -1,0 +1,198 @@
+// The render engine: nunjucks with autoescape off and throwOnUndefined, the shell-safe filters of
+// reference/layers.md §1.5, and composition of a runner's layers inner → outer into one POSIX sh
+// script. Pure (no fs/process/clock); loaded only by the commands that render, since nunjucks is big.
+import nunjucks from 'nunjucks';
+import { QwexError } from './errors.js';
+import type { ResolvedLayer } from './runner.js';
+
+export const RUN_ID_RE = /^[a-z0-9][a-z0-9-]{0,40}$/;
+export const IDENT_RE = /^[A-Za-z0-9][A-Za-z0-9._:@%=,+-]*$/;
+export const IDENT_PATH_RE = /^\/[A-Za-z0-9._/%-]+$/;
+/** The output filters a template may end an expression with (the lint enforces it). */
+export const SAFE_FILTERS = ['shq', 'argv', 'sh_eval', 'b64', 'json', 'ident'] as const;
+
+// nunjucks does not record the line of a filter call, so an error thrown by a filter (shq of a
+// missing value, ident of a bad name) would carry no position. Make every filter call set it.
+// Module-level, once: the patch only adds `lineno = …` bookkeeping to compiled templates.
+type CompilerProto = { compileFilter: (this: { _emit(s: string): void }, node: { lineno: number; colno: number }, frame: unknown) => void; __qwexLines?: boolean };
+const proto = (nunjucks as unknown as { compiler: { Compiler: { prototype: CompilerProto } } }).compiler.Compiler.prototype;
+if (!proto.__qwexLines) {
+  const original = proto.compileFilter;
+  proto.compileFilter = function (node, frame) {
+    this._emit(`(lineno = ${node.lineno + 1}, colno = ${node.colno + 1}, `);
+    original.call(this, node, frame);
+    this._emit(')');
+  };
+  proto.__qwexLines = true;
+}
+
+// Filters get undefined silently (throwOnUndefined only checks output): each one throws instead.
+const str = (v: unknown, filter: string): string => {
+  if (typeof v === 'number') return String(v);
+  if (typeof v !== 'string') throw new Error(`${filter}: expected a string, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`);
+  if (v.includes('\0')) throw new Error(`${filter}: a value cannot contain a NUL byte`);
+  return v;
+};
+
+/** POSIX single-quoting: parses back to exactly `v` in any POSIX shell. */
+export const shq = (v: unknown): string => "'" + str(v, 'shq').replaceAll("'", "'\\''") + "'";
+const base64 = (v: unknown, filter: string): string => Buffer.from(str(v, filter), 'utf8').toString('base64');
+export const b64 = (v: unknown): string => base64(v, 'b64');
+export const argvFilter = (a: unknown): string => {
+  if (!Array.isArray(a)) throw new Error(`argv: expected a list, got ${a === null ? 'null' : typeof a}`);
+  return a.map((x) => shq(x)).join(' ');
+};
+export const shEval = (s: unknown): string => `eval "$(printf %s ${base64(s, 'sh_eval')} | base64 -d)"`;
+export const json = (v: unknown): string => {
+  if (v === undefined || v === null) throw new Error(`json: expected a value, got ${v === null ? 'null' : 'undefined'}`);
+  return JSON.stringify(v);
+};
+/** For places that cannot be quoted (#SBATCH lines, names): checks and passes the value unchanged. */
+export const ident = (v: unknown, kind?: unknown): string => {
+  const s = str(v, 'ident');
+  const [re, what] = kind === 'path' ? [IDENT_PATH_RE, 'an absolute path of A-Z a-z 0-9 . _ / % -'] : [IDENT_RE, 'an identifier of A-Z a-z 0-9 . _ : @ % = , + - (not starting with a symbol)'];
+  if (!re.test(s)) throw new Error(`ident: ${JSON.stringify(s)} cannot be used here: it must be ${what}`);
+  return s;
+};
+
+/** Refuses a template that still holds git conflict markers (a half-finished `qwex update`). */
+export function assertNoConflictMarkers(file: string, src: string): void {
+  const lines = src.split('\n');
+  const i = lines.findIndex((l) => /^(<{7} |<{7}$|={7}\r?$|>{7} |>{7}$)/.test(l));
+  if (i >= 0)
+    throw new QwexError('CONFLICT_MARKERS', `${file}:${i + 1}: holds a git conflict marker (${lines[i]!.slice(0, 7)}); it cannot be rendered`, {
+      hint: `resolve the conflict in ${file} (keep the lines you want, delete the markers), then run the command again`,
+    });
+}
+
+class MemoryLoader extends nunjucks.Loader {
+  constructor(private readonly files: ReadonlyMap<string, string>) {
+    super();
+  }
+  getSource(name: string) {
+    const src = this.files.get(name);
+    if (src === undefined) throw new Error(`template not found: ${name}`);
+    assertNoConflictMarkers(name, src);
+    return { src, path: name, noCache: true };
+  }
+}
+
+/** A nunjucks environment over in-memory files (keys are the paths shown in errors). */
+export function makeEnvironment(files: ReadonlyMap<string, string>): nunjucks.Environment {
+  const env = new nunjucks.Environment(new MemoryLoader(files), { autoescape: false, throwOnUndefined: true });
+  env.addFilter('shq', shq);
+  env.addFilter('b64', b64);
+  env.addFilter('argv', argvFilter);
+  env.addFilter('sh_eval', shEval);
+  env.addFilter('json', json);
+  env.addFilter('ident', ident);
+  return env;
+}
+
+/** Renders one file; nunjucks errors become RENDER_FAILED naming file:line. */
+export function renderFile(env: nunjucks.Environment, file: string, context: Record<string, unknown>): string {
+  try {
+    return env.render(file, context);
+  } catch (e) {
+    if (e instanceof QwexError) throw e;
+    const msg = String((e as Error).message ?? e);
+    const pos = /\[Line (\d+), Column (\d+)\]/.exec(msg);
+    const detail = msg.replace(/^\([^)]*\)( \[Line \d+, Column \d+\])?\s*/, '').replace(/^Error: /, '').trim();
+    throw new QwexError('RENDER_FAILED', `${file}${pos ? `:${pos[1]}:${pos[2]}` : ''}: ${detail}`, {
+      hint: `fix the template or the values it gets (qwex render --explain shows them)`,
+      cause: e,
+    });
+  }
+}
+
+export interface RunInfo {
+  id: string;
+  name: string;
+  commit: string;
+  /** The run dir where the outermost layer executes (the client): absolute. */
+  localDir: string;
+}
+
+/** The innermost script: the command itself, an argv, never a string. */
+export function commandScript(argv: readonly string[]): string {
+  // The disable line: a quoted `$x` or `~` in an argument is data, which is what shellcheck warns about.
+  return `#!/bin/sh\n# shellcheck disable=SC2016,SC2088\nset -eu\nexec ${argvFilter([...argv])}\n`;
+}
+
+/**
+ * The run dir each layer sees where it executes, outer → inner. Outside any transport it is the
+ * local run dir; inside a layer with a `remote_base` input (ssh) it is <remote_base>/runs/<id>;
+ * inside one with `pod_run_dir` (k8s) it is that. Inner layers put run.dir in #SBATCH lines and
+ * same-path binds, so it must be absolute at render time: a "~" remote_base is refused when
+ * layers sit inside it.
+ */
+export function runDirs(layers: readonly ResolvedLayer[], runner: string, run: RunInfo): string[] {
+  const dirs: string[] = [];
+  let dir = run.localDir;
+  layers.forEach((l, i) => {
+    dirs.push(dir);
+    const rb = l.values.remote_base;
+    const pod = l.values.pod_run_dir;
+    const hasInner = i < layers.length - 1;
+    if (typeof rb === 'string' && rb !== '') {
+      if (!rb.startsWith('/') && hasInner)
+        throw new QwexError('INPUT_INVALID', `runner "${runner}", layer "${l.name}", input "remote_base": ${JSON.stringify(rb)} is not absolute, but the layers inside ${l.name} (${layers.slice(i + 1).map((x) => x.name).join(', ')}) need the run dir as an absolute path when the script is rendered`, {
+          hint: `set remote_base to an absolute path on the host, e.g. remote_base: /home/<you>/.qwex (in .qwex/config.yaml or .qwex/targets/${runner}.yaml)`,
+        });
+      dir = `${rb.replace(/\/+$/, '')}/runs/${run.id}`;
+    } else if (typeof pod === 'string' && pod !== '') dir = pod.replace(/\/+$/, '');
+  });
+  return dirs;
+}
+
+export interface Composition {
+  script: string;
+  /** Per layer, outer → inner: the run dir it was rendered with. */
+  dirs: string[];
+}
+
+/**
+ * Composes `layers` (outer → inner) around `argv`: renders inner → outer, each layer's main
+ * template getting `inner` (the script of everything inside it), its validated values as
+ * top-level variables, and run/code/ctx/layer. `files` maps "<dir>/<layer>/<file>" paths (as shown
+ * in errors) to sources; `mainPath(layer)` gives a layer's key. Throws RENDER_FAILED,
+ * CONFLICT_MARKERS or INPUT_INVALID (a run dir that cannot be known).
+ */
+export function composeRunner(opts: {
+  runner: string;
+  layers: readonly ResolvedLayer[];
+  files: ReadonlyMap<string, string>;
+  mainPath: (layer: ResolvedLayer) => string;
+  argv: readonly string[];
+  run: RunInfo;
+}): Composition {
+  const { layers, run } = opts;
+  if (!RUN_ID_RE.test(run.id)) throw new QwexError('USAGE', `run id ${JSON.stringify(run.id)} must match ${RUN_ID_RE.source}`);
+  if (!run.localDir.startsWith('/')) throw new QwexError('USAGE', `run dir ${JSON.stringify(run.localDir)} must be absolute`);
+  const dirs = runDirs(layers, opts.runner, run);
+  const scheduler = layers.find((l) => l.manifest.kind === 'scheduler');
+  const gpus = typeof scheduler?.values.gpus === 'number' ? scheduler.values.gpus : 0;
+  const env = makeEnvironment(opts.files);
+  let inner = commandScript(opts.argv);
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const l = layers[i]!;
+    const context = {
+      ...l.values,
+      inner,
+      run: { id: run.id, dir: dirs[i], name: run.name, commit: run.commit, argv: [...opts.argv] },
+      code: { dir: `${dirs[i]}/src` },
+      ctx: { mounts: [], env: {}, gpus },
+      layer: { name: l.name, version: l.manifest.version },
+    };
+    inner = renderFile(env, opts.mainPath(l), context);
+    if (!inner.endsWith('\n')) inner += '\n';
+  }
+  return { script: inner, dirs };
+}
+
+/** A time-ordered run id from a clock reading and random bits: 20250131-235959-k3x9. */
+export function makeRunId(now: Date, random: number): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  return `${stamp}-${Math.floor(random * 36 ** 4).toString(36).padStart(4, '0')}`;
+}

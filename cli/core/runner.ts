@@ -1,0 +1,113 @@
+// Config → runner: picks the runner, reads its layers (outer → inner), merges per-machine values
+// from .qwex/targets/<runner>.yaml over config.yaml, checks each layer is installed and validates
+// its values. Pure: io/ reads the files and passes them in with their YAML locators.
+import { didYouMean, QwexError } from './errors.js';
+import { validateInputs, type ValueSource } from './inputs.js';
+import { layerName } from './runners.js';
+import type { Locate } from './schema-errors.js';
+import type { ProjectConfig } from '../schema/config.js';
+import type { LayerManifest } from '../schema/layer.js';
+
+export interface ResolvedLayer {
+  name: string;
+  manifest: LayerManifest;
+  /** Validated values: defaults + config + targets. */
+  values: Record<string, unknown>;
+  /** For --explain: where each explicitly given value came from. */
+  given: Record<string, string>;
+}
+
+export interface ResolvedRunner {
+  name: string;
+  layers: ResolvedLayer[]; // outer → inner
+}
+
+export interface RunnerInputs {
+  config: ProjectConfig;
+  configFile: string;
+  configLocate?: Locate;
+  /** .qwex/targets/<runner>.yaml, when it exists: parsed YAML and its locator. */
+  targets?: { file: string; parsed: unknown; locate?: Locate };
+  /** The installed manifest of a template, or why it is not installed. */
+  installed: (name: string) => LayerManifest | { missing: 'lock' | 'files' };
+}
+
+/** The runner to use: `-r NAME`, else defaults.runner. Throws RUNNER_NOT_FOUND with did-you-mean. */
+export function pickRunner(config: ProjectConfig, requested: string | undefined, configFile: string): string {
+  const names = Object.keys(config.runners);
+  const name = requested ?? config.defaults.runner;
+  if (name === undefined)
+    throw new QwexError('RUNNER_NOT_FOUND', `no runner given and ${configFile} sets no defaults.runner`, {
+      hint: names.length ? `qwex render -r ${names[0]} -- CMD (runners: ${names.join(', ')})` : `define a runner under runners: in ${configFile}`,
+    });
+  if (!config.runners[name]) {
+    const guess = didYouMean(name, names);
+    throw new QwexError('RUNNER_NOT_FOUND', `no runner "${name}" in ${configFile}${names.length ? ` (runners: ${names.join(', ')})` : ''}`, {
+      hint: guess ? `Did you mean \`${guess}\`? (qwex render -r ${guess} -- CMD)` : `define it under runners: in ${configFile}`,
+    });
+  }
+  return name;
+}
+
+/** Targets file: a map of layer name → values; every key must be a layer of the runner. */
+function targetValues(inp: RunnerInputs, runner: string, layerNames: string[]): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  const t = inp.targets;
+  if (!t || t.parsed === null || t.parsed === undefined) return out;
+  const where = (p: PropertyKey[]) => {
+    const pos = t.locate?.(p);
+    return `${t.file}${pos ? `:${pos.line}:${pos.col}` : ''}`;
+  };
+  if (typeof t.parsed !== 'object' || Array.isArray(t.parsed))
+    throw new QwexError('CONFIG_INVALID', `${where([])}: must be a map of layer name → values (e.g. "ssh: { host: login1 }")`, { hint: `fix ${t.file}` });
+  for (const [layer, values] of Object.entries(t.parsed as Record<string, unknown>)) {
+    if (!layerNames.includes(layer)) {
+      const guess = didYouMean(layer, layerNames);
+      throw new QwexError('CONFIG_INVALID', `${where([layer])}: runner "${runner}" has no layer "${layer}" (layers: ${layerNames.join(', ') || 'none'})`, {
+        hint: guess ? `Did you mean \`${guess}\`?` : `remove "${layer}" from ${t.file}, or add the layer to runners.${runner}.layers in ${inp.configFile}`,
+      });
+    }
+    if (values === null) continue;
+    if (typeof values !== 'object' || Array.isArray(values))
+      throw new QwexError('CONFIG_INVALID', `${where([layer])}: the values of "${layer}" must be a map (input: value)`, { hint: `fix ${t.file}` });
+    out.set(layer, values as Record<string, unknown>);
+  }
+  return out;
+}
+
+/**
+ * Resolves runner `name` (already picked): for each layer, outer → inner, the installed manifest
+ * and validated values. Targets win over config.yaml key by key (a map value is replaced whole)
+ * and apply to every layer of that name. Throws NOT_INSTALLED (hint: qwex add NAME),
+ * CONFIG_INVALID for a bad targets file, INPUT_INVALID for bad values.
+ */
+export function resolveRunner(inp: RunnerInputs, name: string): ResolvedRunner {
+  const entries = inp.config.runners[name]!.layers;
+  const names = entries.map(layerName);
+  const targets = targetValues(inp, name, names);
+  const layers = entries.map((entry, i): ResolvedLayer => {
+    const layer = names[i]!;
+    const installed = inp.installed(layer);
+    if ('missing' in installed)
+      throw new QwexError('NOT_INSTALLED', `runner "${name}" uses layer "${layer}", which is not installed (${installed.missing === 'lock' ? 'not in .qwex/qwex.lock' : `.qwex/templates/${layer}/layer.json is missing`})`, {
+        hint: `qwex add ${layer}`,
+      });
+    const entryPath = ['runners', name, 'layers', i];
+    const fromConfig = typeof entry === 'string' ? {} : ((entry as Record<string, Record<string, unknown>>)[layer] ?? {});
+    const fromTargets = targets.get(layer) ?? {};
+    const configSrc: ValueSource = { file: inp.configFile, path: [...entryPath, layer], locate: inp.configLocate };
+    const targetSrc: ValueSource = { file: inp.targets?.file ?? '', path: [layer], locate: inp.targets?.locate };
+    const sourceOf = (key: string) => (key in fromTargets ? targetSrc : configSrc);
+    const values = { ...fromConfig, ...fromTargets };
+    const validated = validateInputs(installed.inputs, {
+      runner: name,
+      layer,
+      values,
+      sourceOf,
+      entry: { file: inp.configFile, path: entryPath, locate: inp.configLocate },
+    });
+    const given = Object.fromEntries(Object.keys(values).map((k) => [k, sourceOf(k).file]));
+    return { name: layer, manifest: installed, values: validated, given };
+  });
+  return { name, layers };
+}

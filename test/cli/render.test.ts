@@ -1,0 +1,101 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HPC, nestedScripts, renderProject, shellProblems } from './render-helpers.js';
+
+describe('qwex render', () => {
+  it('composes ssh → slurm → singularity → uv-cache into one script that passes sh -n and shellcheck', async () => {
+    const p = await renderProject(HPC);
+    const r = await p.run('render', '-r', 'hpc', '--run-id', 'r1', '--', 'python', 'train.py', "it's", '$(id)');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(shellProblems(r.stdout)).toBe('');
+    // every layer's own script, decoded from the base64 it travels in, is clean too
+    const nested = nestedScripts(r.stdout);
+    expect(nested.length).toBeGreaterThanOrEqual(4);
+    for (const s of nested.filter((x) => x.startsWith('#!/bin/sh'))) expect(shellProblems(s)).toBe('');
+    expect(nested.some((s) => s.includes("exec 'python' 'train.py' 'it'\\''s' '$(id)'"))).toBe(true);
+    expect(nested.some((s) => s.includes('#SBATCH --output=/scratch/me/qwex/runs/r1/logs/slurm-%j.out'))).toBe(true);
+  });
+
+  it('prints only the script on stdout (qwex render > run.sh), --explain goes to stderr', async () => {
+    const p = await renderProject(HPC);
+    const plain = await p.run('render', '-r', 'hpc', '--run-id', 'r2', '--', 'python', 'train.py');
+    const explained = await p.run('render', '-r', 'hpc', '--run-id', 'r2', '--explain', '--', 'python', 'train.py');
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toBe(plain.stdout);
+    expect(explained.stderr).toMatch(/^runner hpc \(run r2\), outer → inner:\n1\. ssh@1\.\d+\.\d+ transport, runs on client, run\.dir \/.*\/\.qwex\/runs\/r2\n {5}host = "csc" {2}\.qwex\/config\.yaml\n/);
+    expect(explained.stderr).toMatch(/2\. slurm@.* run\.dir \/scratch\/me\/qwex\/runs\/r2\n/);
+    expect(explained.stderr).toMatch(/ {5}cpus_per_task = 4 {2}default\n/);
+    await fs.writeFile(path.join(p.dir, 'run.sh'), plain.stdout);
+    expect(shellProblems(await fs.readFile(path.join(p.dir, 'run.sh'), 'utf8'))).toBe('');
+  });
+
+  it('uses defaults.runner without -r and generates a time-ordered run id', async () => {
+    const p = await renderProject('', []);
+    const r = await p.run('render', '--', 'echo', 'a b');
+    expect(r).toMatchObject({ code: 0, stderr: '', stdout: "#!/bin/sh\n# shellcheck disable=SC2016,SC2088\nset -eu\nexec 'echo' 'a b'\n" });
+    const e = await p.run('render', '--explain', '--', 'true');
+    expect(e.stderr).toMatch(/^runner local \(run \d{8}-\d{6}-[0-9a-z]{4}\), outer → inner:\n1\. command/);
+  });
+
+  it('lets .qwex/targets/<runner>.yaml override config values', async () => {
+    const p = await renderProject(HPC);
+    await fs.mkdir(path.join(p.dir, '.qwex/targets'), { recursive: true });
+    await fs.writeFile(path.join(p.dir, '.qwex/targets/hpc.yaml'), 'ssh:\n  host: login2.example\n  user: qtn\n');
+    const r = await p.run('render', '-r', 'hpc', '--run-id', 'r3', '--explain', '--', 'true');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("set -- \"$@\" -- 'login2.example'");
+    expect(r.stdout).toContain("-l 'qtn'");
+    expect(r.stdout).not.toContain("'csc'");
+    expect(r.stderr).toContain('host = "login2.example"  .qwex/targets/hpc.yaml');
+  });
+
+  it.each([
+    ['a wrong type, at config.yaml:line:col', HPC.replace('gpus: 1', 'gpus: "1"'), [], 5, /^error: \.qwex\/config\.yaml:\d+:\d+: runner "hpc", layer "slurm", input "gpus": expected an integer, got the string "1"; write it without quotes\nhint: see the inputs of slurm/],
+    ['an unknown input with did-you-mean', HPC.replace('partition: gpu', 'partiton: gpu'), [], 5, /^error: \.qwex\/config\.yaml:\d+:\d+: runner "hpc", layer "slurm", input "partiton": "slurm" has no input "partiton"; did you mean "partition"\?/],
+    ['a pattern mismatch (newline in an image)', HPC.replace('image: /scratch/images/torch.sif', 'image: "a\\nb"'), [], 5, /input "image": the string "a\\nb" does not match the pattern \[\^-\]\.\* \(newlines are not allowed here\)/],
+    ['an unknown runner', HPC, ['-r', 'hcp'], 3, /^error: no runner "hcp" in \.qwex\/config\.yaml \(runners: local, hpc\)\nhint: Did you mean `hpc`\?/],
+    ['a ~ remote_base with layers inside ssh', HPC.replace('remote_base: /scratch/me/qwex', 'remote_base: ~/.qwex'), [], 5, /input "remote_base": "~\/\.qwex" is not absolute[\s\S]*hint: set remote_base to an absolute path/],
+  ])('refuses %s', async (_, runners, args, code, stderr) => {
+    const p = await renderProject(runners);
+    const r = await p.run('render', ...(args.length ? args : ['-r', 'hpc']), '--', 'true');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(stderr);
+    expect(r.code).toBe(code);
+  });
+
+  it('names the missing template and says how to add it', async () => {
+    const p = await renderProject(HPC.replace('- uv-cache', '- docker: { image: x }'), ['ssh', 'slurm', 'singularity']);
+    const r = await p.run('render', '-r', 'hpc', '--', 'true');
+    expect(r).toMatchObject({ code: 3, stdout: '', stderr: 'error: runner "hpc" uses layer "docker", which is not installed (not in .qwex/qwex.lock)\nhint: qwex add docker\n' });
+  });
+
+  it('refuses a template with conflict markers, naming file and line', async () => {
+    const p = await renderProject(HPC);
+    const file = path.join(p.dir, '.qwex/templates/uv-cache/uv-cache.sh.j2');
+    const lines = (await fs.readFile(file, 'utf8')).split('\n');
+    lines.splice(4, 0, '<<<<<<< yours', 'a', '=======', 'b', '>>>>>>> upstream');
+    await fs.writeFile(file, lines.join('\n'));
+    const r = await p.run('render', '-r', 'hpc', '--', 'true');
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/^error: \.qwex\/templates\/uv-cache\/uv-cache\.sh\.j2:5: holds a git conflict marker/);
+  });
+
+  it('maps a template error to RENDER_FAILED at file:line', async () => {
+    const p = await renderProject(HPC);
+    const file = path.join(p.dir, '.qwex/templates/singularity/singularity.sh.j2');
+    await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('IMG={{ image | shq }}', 'IMG={{ imagee | shq }}'));
+    const r = await p.run('render', '-r', 'hpc', '--', 'true');
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^error: \.qwex\/templates\/singularity\/singularity\.sh\.j2:\d+:\d+: shq: expected a string, got undefined/);
+  });
+
+  it('needs a command', async () => {
+    const p = await renderProject('', []);
+    const r = await p.run('render');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing required argument 'cmd'/);
+  });
+});
