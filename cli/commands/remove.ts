@@ -26,7 +26,7 @@ export async function remove(names: string[], opts: RemoveOptions, ctx: Ctx): Pr
     const changes = localChanges(entry, await readTemplateFiles(templateDir(root, name)));
     if (changes.length)
       throw new QwexError('LOCAL_EDITS', `${name} has local edits, which remove would delete:\n  ${changes.map((ch) => `${ch.kind} .qwex/templates/${name}/${ch.path}`).join('\n  ')}`, {
-        hint: `nothing was removed; qwex remove ${name} --force deletes the template with your edits`,
+        hint: `nothing was removed. qwex diff ${name} --local shows the edits; qwex remove ${name} --force deletes them with the template`,
       });
     const users = runnersUsing(await project.config(), name);
     if (users.length)

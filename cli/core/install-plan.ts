@@ -61,7 +61,7 @@ export function planInstall(requests: InstallRequest[], disk: (projectPath: stri
   if (clashes.length && !opts.overwrite) {
     const names = [...new Set(clashes.map((f) => f.template))];
     throw new QwexError('FILE_EXISTS', `${clashes.length === 1 ? 'a file differs' : `${clashes.length} files differ`} from what qwex add would write, and qwex never overwrites your edits silently:\n  ${clashes.map((f) => f.projectPath).join('\n  ')}`, {
-      hint: `nothing was written; your edits stay. To replace them with the registry's files (losing the edits): qwex add ${names.join(' ')} --overwrite`,
+      hint: `nothing was written. qwex diff ${names.join(' ')} --local shows your edits; qwex update ${names.join(' ')} merges a newer version into them; qwex add ${names.join(' ')} --overwrite replaces them (losing the edits)`,
     });
   }
   return plans;

@@ -70,7 +70,7 @@ describe('qwex add from a registry folder', () => {
     const refused = await run('add', 'hello', '--registry', registry);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/error: a file differs from what qwex add would write, and qwex never overwrites your edits silently:\n  \.qwex\/templates\/hello\/hello\.sh\.j2/);
-    expect(refused.stderr).toContain('hint: nothing was written; your edits stay. To replace them with the registry\'s files (losing the edits): qwex add hello --overwrite');
+    expect(refused.stderr).toContain('hint: nothing was written. qwex diff hello --local shows your edits; qwex update hello merges a newer version into them; qwex add hello --overwrite replaces them (losing the edits)');
     expect(await snapshot(dir)).toEqual(before);
 
     const forced = await run('add', 'hello', '--registry', registry, '--overwrite');

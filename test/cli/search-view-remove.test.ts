@@ -62,7 +62,7 @@ describe('qwex remove', () => {
     const r = await run('remove', 'hello');
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('hello has local edits, which remove would delete:\n  deleted .qwex/templates/hello/README.md\n  modified .qwex/templates/hello/hello.sh.j2\n  added .qwex/templates/hello/notes.txt');
-    expect(r.stderr).toContain('hint: nothing was removed; qwex remove hello --force deletes the template with your edits');
+    expect(r.stderr).toContain('hint: nothing was removed. qwex diff hello --local shows the edits; qwex remove hello --force deletes them with the template');
     expect(await snapshot(dir)).toEqual(before);
     expect((await run('remove', 'hello', '--force')).code).toBe(0);
     expect(await fs.stat(path.join(dir, '.qwex/templates/hello')).catch(() => 'gone')).toBe('gone');
