@@ -13,7 +13,7 @@ export async function outdated(opts: { json?: boolean }, ctx: Ctx): Promise<void
     const index = await (await sourceOfLockEntry(entry.source, sc)).getIndex();
     const published = index.items[name];
     const versions = published?.versions.map((v) => v.version) ?? [];
-    const edits = localChanges(entry, await readTemplateFiles(templateDir(project.root, name))).filter((c) => !entry.files[c.path]?.deleted || c.kind !== 'deleted');
+    const edits = localChanges(entry, await readTemplateFiles(templateDir(project.root, name)));
     rows.push({
       name,
       installed: entry.version,

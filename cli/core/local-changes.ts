@@ -13,6 +13,10 @@ export function localChanges(entry: LockEntry, disk: Map<string, { content: Uint
   const changes: LocalChange[] = [];
   for (const [file, locked] of Object.entries(entry.files)) {
     const now = disk.get(file);
+    if (locked.deleted) {
+      if (now) changes.push({ path: file, kind: 'added' }); // deleted before, a file of yours now
+      continue;
+    }
     if (!now) changes.push({ path: file, kind: 'deleted' });
     else if (sha256Integrity(now.content) !== locked.base) changes.push({ path: file, kind: 'modified' });
     else if (now.mode !== locked.mode) changes.push({ path: file, kind: 'mode' });

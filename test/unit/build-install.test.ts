@@ -151,6 +151,12 @@ describe('localChanges', () => {
   ])('%s', (_, disk, expected) => {
     expect(localChanges(entry, disk).map((c) => [c.path, c.kind])).toEqual(expected);
   });
+
+  it('does not count a file the lock remembers as deleted', () => {
+    const tomb = { ...entry, files: { ...entry.files, 'b.j2': { ...entry.files['b.j2'], deleted: true as const } } };
+    expect(localChanges(tomb, new Map([['a.j2', f('a')]]))).toEqual([]);
+    expect(localChanges(tomb, new Map([['a.j2', f('a')], ['b.j2', f('new')]])).map((c) => c.kind)).toEqual(['added']);
+  });
 });
 
 describe('issuesToError', () => {
