@@ -107,6 +107,21 @@ export function buildProgram(): Command {
     .addOption(json())
     .action(lazy(() => import('./commands/update.js'), (m) => m.update));
 
+  program
+    .command('render')
+    .description('compose a runner\'s layers around a command into one POSIX sh script, printed on stdout')
+    .argument('<cmd...>', 'the command and its arguments (put -- before it when it has options)')
+    .option('-r, --runner <name>', 'runner from .qwex/config.yaml (default: defaults.runner)')
+    .option('--run-id <id>', 'run id to render with (default: a new time-ordered id)')
+    .option('--explain', 'print the layers with their resolved values on stderr')
+    .action(lazy(() => import('./commands/render.js'), (m) => m.render));
+
+  program
+    .command('lint')
+    .description('check templates in .qwex/templates/: quoting filters, declared inputs, sh -n and shellcheck')
+    .argument('[name...]', 'templates to lint (default: all installed)')
+    .action(lazy(() => import('./commands/lint.js'), (m) => m.lint));
+
   const reg = program.command('registry').description('build and check registries');
   reg
     .command('build')
