@@ -31,12 +31,6 @@ export function isBinary(text: string): boolean {
   return text.slice(0, 8000).includes('\u0000');
 }
 
-export function hasConflictMarkers(text: string): number | undefined {
-  const lines = normalizeText(text).split('\n');
-  const i = lines.findIndex((l) => l.startsWith('<<<<<<< ') || l.startsWith('>>>>>>> ') || l === '=======');
-  return i < 0 ? undefined : i + 1;
-}
-
 type Region = { ok: string[] } | { mine: string[]; yours: string[] };
 
 // git folds two conflicts separated by 3 lines or fewer into one (xdiff's XDL_MERGE_ZEALOUS), so

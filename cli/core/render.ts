@@ -3,6 +3,7 @@
 // script. Pure (no fs/process/clock); loaded only by the commands that render, since nunjucks is big.
 import nunjucks from 'nunjucks';
 import { QwexError } from './errors.js';
+import { conflictMarkerLine } from './conflict-markers.js';
 import type { ResolvedLayer } from './runner.js';
 
 export const RUN_ID_RE = /^[a-z0-9][a-z0-9-]{0,40}$/;
@@ -57,10 +58,9 @@ export const ident = (v: unknown, kind?: unknown): string => {
 
 /** Refuses a template that still holds git conflict markers (a half-finished `qwex update`). */
 export function assertNoConflictMarkers(file: string, src: string): void {
-  const lines = src.split('\n');
-  const i = lines.findIndex((l) => /^(<{7} |<{7}$|={7}\r?$|>{7} |>{7}$)/.test(l));
-  if (i >= 0)
-    throw new QwexError('CONFLICT_MARKERS', `${file}:${i + 1}: holds a git conflict marker (${lines[i]!.slice(0, 7)}); it cannot be rendered`, {
+  const line = conflictMarkerLine(src);
+  if (line)
+    throw new QwexError('CONFLICT_MARKERS', `${file}:${line}: holds a git conflict marker (${src.split('\n')[line - 1]!.slice(0, 7)}); it cannot be rendered`, {
       hint: `resolve the conflict in ${file} (keep the lines you want, delete the markers), then run the command again`,
     });
 }

@@ -1,7 +1,7 @@
 // Plans `qwex update` for one template: per file, the decision table of reference/update.md §7.6
 // over base (pristine bytes of the installed version), local (the user's file) and upstream (the
 // new version). Pure: io/ supplies verified bases and the disk, and applies the plan.
-import { hasConflictMarkers, isBinary, merge3, sameText } from './merge.js';
+import { isBinary, merge3, sameText } from './merge.js';
 import { itemIntegrity, sha256Integrity } from './integrity.js';
 import { targetRelPath } from './targets.js';
 import type { RegistryItem } from '../schema/item.js';
@@ -147,13 +147,4 @@ function finalName(path: string, renames: Record<string, string>): string {
     path = renames[path]!;
   }
   return path;
-}
-
-/** The first line holding a conflict marker in any of `files`, for refusing to go on. */
-export function findMarkers(files: Map<string, FileState>): { path: string; line: number } | undefined {
-  for (const [path, f] of files) {
-    const line = hasConflictMarkers(f.content);
-    if (line) return { path, line };
-  }
-  return undefined;
 }

@@ -3,7 +3,7 @@
 // verified against the lock (the merge base is data, never a re-render).
 import { QwexError, didYouMean } from '../core/errors.js';
 import { itemIntegrity, sha256Integrity } from '../core/integrity.js';
-import { hasConflictMarkers } from '../core/merge.js';
+import { conflictMarkerLine } from '../core/conflict-markers.js';
 import { targetRelPath } from '../core/targets.js';
 import type { FileState } from '../core/update-plan.js';
 import type { LockEntry } from '../schema/lock.js';
@@ -53,7 +53,7 @@ export async function loadBases(
     let version = locked.baseVersion;
     let expected = locked.base;
     if (locked.pending && opts.resolvePending) {
-      const line = disk.has(path) ? hasConflictMarkers(disk.get(path)!.content) : undefined;
+      const line = disk.has(path) ? conflictMarkerLine(disk.get(path)!.content) : undefined;
       if (line)
         throw new QwexError('CONFLICT_MARKERS', `.qwex/templates/${name}/${path}:${line} still holds conflict markers from the update to ${name}@${locked.pending.to}`, {
           hint: 'edit the file to keep what you want, remove the <<<<<<< ======= >>>>>>> lines, then run the command again',

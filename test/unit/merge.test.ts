@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasConflictMarkers, isBinary, merge3, sameText } from '../../cli/core/merge.js';
+import { isBinary, merge3, sameText } from '../../cli/core/merge.js';
+import { conflictMarkerLine as hasConflictMarkers } from '../../cli/core/conflict-markers.js';
 
 const L = { ours: 'local', base: 'base', theirs: 'upstream' };
 const lines = (...l: string[]) => l.map((x) => x + '\n').join('');
