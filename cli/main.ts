@@ -122,6 +122,47 @@ export function buildProgram(): Command {
     .argument('[name...]', 'templates to lint (default: all installed)')
     .action(lazy(() => import('./commands/lint.js'), (m) => m.lint));
 
+  program
+    .command('run')
+    .description('run a command through a runner as a tracked run tied to a git commit; exits with its exit code')
+    .argument('<cmd...>', 'the command and its arguments (put -- before it when it has options)')
+    .option('-r, --runner <name>', 'runner from .qwex/config.yaml (default: defaults.runner)')
+    .option('-d, --detach', 'print the run id and return at once')
+    .option('--name <name>', 'a name for the run (default: its id)')
+    .option('--require-clean', 'refuse to run uncommitted changes instead of snapshotting them')
+    .action(lazy(() => import('./commands/run.js'), (m) => m.run));
+
+  program
+    .command('list')
+    .alias('ls')
+    .description('runs of this project, newest first')
+    .option('--runner <name>', 'only runs of this runner')
+    .option('--status <status>', 'only runs with this status (running, succeeded, failed, cancelled, lost)')
+    .addOption(json())
+    .action(lazy(() => import('./commands/runs.js'), (m) => m.list));
+
+  program
+    .command('status')
+    .description('one run: status, exit code, times, commit, command')
+    .argument('<id>', 'run id or a unique prefix of it')
+    .addOption(json())
+    .action(lazy(() => import('./commands/runs.js'), (m) => m.status));
+
+  program
+    .command('logs')
+    .description('print a run’s output; -f follows it until it ends and exits with its exit code')
+    .argument('<id>', 'run id or a unique prefix of it')
+    .option('-f, --follow', 'keep printing until the run ends')
+    .option('--stderr', 'only stderr')
+    .action(lazy(() => import('./commands/runs.js'), (m) => m.logs));
+
+  program
+    .command('cancel')
+    .description('stop a run: TERM to its whole process group, then KILL after the grace period')
+    .argument('<id>', 'run id or a unique prefix of it')
+    .option('--grace <seconds>', 'seconds between TERM and KILL', '10')
+    .action(lazy(() => import('./commands/runs.js'), (m) => m.cancel));
+
   const reg = program.command('registry').description('build and check registries');
   reg
     .command('build')

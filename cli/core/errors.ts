@@ -25,6 +25,7 @@ const CODE_EXIT = {
   FILE_EXISTS: EXIT.project,
   WRITE_FAILED: EXIT.project,
   RUNNER_NOT_FOUND: EXIT.project,
+  RUN_NOT_FOUND: EXIT.project,
   REGISTRY_NOT_FOUND: EXIT.registry,
   TEMPLATE_NOT_FOUND: EXIT.registry,
   VERSION_NOT_FOUND: EXIT.registry,

@@ -111,6 +111,8 @@ export interface RunInfo {
   commit: string;
   /** The run dir where the outermost layer executes (the client): absolute. */
   localDir: string;
+  /** Where the code is on the client (a worktree of the commit); default <run dir>/src. */
+  codeDir?: string;
 }
 
 /** The innermost script: the command itself, an argv, never a string. */
@@ -127,6 +129,11 @@ export function commandScript(argv: readonly string[]): string {
  * layers sit inside it.
  */
 export function runDirs(layers: readonly ResolvedLayer[], runner: string, run: RunInfo): string[] {
+  return dirsAround(layers, runner, run).slice(0, layers.length);
+}
+
+// As runDirs, plus one more entry: the run dir inside the innermost layer.
+function dirsAround(layers: readonly ResolvedLayer[], runner: string, run: RunInfo): string[] {
   const dirs: string[] = [];
   let dir = run.localDir;
   layers.forEach((l, i) => {
@@ -142,7 +149,18 @@ export function runDirs(layers: readonly ResolvedLayer[], runner: string, run: R
       dir = `${rb.replace(/\/+$/, '')}/runs/${run.id}`;
     } else if (typeof pod === 'string' && pod !== '') dir = pod.replace(/\/+$/, '');
   });
+  dirs.push(dir);
   return dirs;
+}
+
+/**
+ * Where qwex's record wrapper goes (reference/layers.md §4.3): just inside the scheduler, else just
+ * inside the transport, else outermost (-1). It then runs where the job runs, outside containers.
+ */
+export function recordPosition(layers: readonly ResolvedLayer[]): number {
+  const scheduler = layers.findIndex((l) => l.manifest.kind === 'scheduler');
+  if (scheduler >= 0) return scheduler;
+  return layers.map((l) => l.manifest.kind).lastIndexOf('transport');
 }
 
 export interface Composition {
@@ -165,22 +183,28 @@ export function composeRunner(opts: {
   mainPath: (layer: ResolvedLayer) => string;
   argv: readonly string[];
   run: RunInfo;
+  /** Wraps the script that runs inside the record position (see recordPosition), given the run dir there. */
+  record?: (inner: string, runDir: string) => string;
 }): Composition {
   const { layers, run } = opts;
   if (!RUN_ID_RE.test(run.id)) throw new QwexError('USAGE', `run id ${JSON.stringify(run.id)} must match ${RUN_ID_RE.source}`);
   if (!run.localDir.startsWith('/')) throw new QwexError('USAGE', `run dir ${JSON.stringify(run.localDir)} must be absolute`);
-  const dirs = runDirs(layers, opts.runner, run);
+  const around = dirsAround(layers, opts.runner, run);
+  const dirs = around.slice(0, layers.length);
+  const at = recordPosition(layers);
   const scheduler = layers.find((l) => l.manifest.kind === 'scheduler');
   const gpus = typeof scheduler?.values.gpus === 'number' ? scheduler.values.gpus : 0;
   const env = makeEnvironment(opts.files);
   let inner = commandScript(opts.argv);
-  for (let i = layers.length - 1; i >= 0; i--) {
+  for (let i = layers.length - 1; i >= -1; i--) {
+    if (i === at && opts.record) inner = opts.record(inner, around[i + 1]!);
+    if (i < 0) break;
     const l = layers[i]!;
     const context = {
       ...l.values,
       inner,
       run: { id: run.id, dir: dirs[i], name: run.name, commit: run.commit, argv: [...opts.argv] },
-      code: { dir: `${dirs[i]}/src` },
+      code: { dir: run.codeDir && dirs[i] === run.localDir ? run.codeDir : `${dirs[i]}/src` },
       ctx: { mounts: [], env: {}, gpus },
       layer: { name: l.name, version: l.manifest.version },
     };

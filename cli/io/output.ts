@@ -1,7 +1,7 @@
 // Terminal output. Results go to stdout, everything else (progress, warnings) to stderr, so
 // `qwex … --json > x` and `qwex render > run.sh` stay clean. Colour only on a TTY, never with NO_COLOR.
 export interface Stream {
-  write(s: string): unknown;
+  write(s: string | Uint8Array): unknown;
   isTTY?: boolean;
 }
 

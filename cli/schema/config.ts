@@ -1,6 +1,6 @@
 // .qwex/config.yaml: the project's name, extra registries, runners and defaults.
 // Named imports, not the `z` namespace: esbuild can then leave out the parts of zod we don't use.
-import { array, record, strictObject, string, union, unknown } from 'zod';
+import { array, number, record, strictObject, string, union, unknown } from 'zod';
 import type { z } from 'zod';
 import { apiVersionSchema, templateNameSchema } from './common.js';
 
@@ -32,6 +32,12 @@ export const projectConfigSchema = strictObject({
     name: string().min(1),
     registries: record(string().regex(/^@[a-z0-9][a-z0-9-]*$/, 'must be a namespace such as "@acme"'), registryConfigSchema).default({}),
     defaults: strictObject({ runner: string().regex(RUNNER_NAME_RE).optional() }).default({}),
+    // What `qwex run` copies from the worktree into the run's files/ after the command.
+    artifacts: strictObject({
+      watch: array(string().min(1)).default(['out']),
+      ignore: array(string()).default([]),
+      max_file_size: number().int().positive().default(100 * 1024 * 1024),
+    }).default({ watch: ['out'], ignore: [], max_file_size: 100 * 1024 * 1024 }),
     runners: record(string().regex(RUNNER_NAME_RE, 'must be lowercase: a letter, then letters, digits, "-" or "_"'), runnerSchema).default({}),
   })
   .superRefine((c, ctx) => {

@@ -2,10 +2,11 @@
 // templates arrives byte-identical at the program. Backends that cannot run here are stand-ins
 // first on PATH that apply each tool's argument semantics; each is named in the test title.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import { installStandins } from '../support/standins.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeRunner } from '../../cli/core/render.js';
 import { validateInputs } from '../../cli/core/inputs.js';
@@ -16,56 +17,7 @@ const TEMPLATES = path.resolve(import.meta.dirname, '../../templates');
 const base = mkdtempSync(path.join(os.tmpdir(), 'qwex-prop-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-// Stand-ins. ssh: drop options and the host, then re-parse the joined words with a shell, as
-// OpenSSH does (args joined by one space, run by the login shell with -c). sbatch: run the job
-// file (its stdout is not the caller's), print a job id. apptainer/docker: drop options, exec the
-// argv after the image (docker with its --entrypoint). uv: succeed. argdump: record argv.
-const STUBS: Record<string, string> = {
-  ssh: `#!/bin/sh
-while [ $# -gt 0 ]; do case $1 in --) shift; break ;; -o|-l|-p|-i|-J|-F) shift 2 ;; *) shift ;; esac; done
-shift
-exec sh -c "$*"
-`,
-  sbatch: `#!/bin/sh
-for a in "$@"; do f=$a; done
-sh "$f" >&2 </dev/null || exit $?
-echo 4242
-`,
-  squeue: '#!/bin/sh\nexit 0\n',
-  sacct: '#!/bin/sh\necho COMPLETED\n',
-  apptainer: `#!/bin/sh
-shift
-while [ $# -gt 0 ]; do case $1 in --pwd|--bind|--overlay|--env) shift 2 ;; -*) shift ;; *) break ;; esac; done
-shift
-exec "$@"
-`,
-  docker: `#!/bin/sh
-shift
-entry=
-while [ $# -gt 0 ]; do
-  case $1 in
-    --entrypoint) entry=$2; shift 2 ;;
-    --rm|--init) shift ;;
-    -*) shift 2 ;;
-    *) break ;;
-  esac
-done
-shift
-if [ -n "$entry" ]; then exec "$entry" "$@"; fi
-exec "$@"
-`,
-  uv: '#!/bin/sh\nexit 0\n',
-  argdump: `#!/bin/sh
-if [ $# -eq 0 ]; then : >"$ARGDUMP_OUT"; exit 0; fi
-printf '%s\\0' "$@" >"$ARGDUMP_OUT"
-`,
-};
-const bin = path.join(base, 'bin');
-mkdirSync(bin);
-for (const [name, body] of Object.entries(STUBS)) {
-  writeFileSync(path.join(bin, name), body);
-  chmodSync(path.join(bin, name), 0o755);
-}
+const bin = installStandins(path.join(base, 'bin'));
 
 const files = new Map<string, string>();
 const manifests = new Map(readdirSync(TEMPLATES).map((name) => {

@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { QwexError } from '../core/errors.js';
+import { resolveRunner } from '../core/runner.js';
+import { composeRunner, makeRunId, recordPosition, shq } from '../core/render.js';
+import { recordScript } from '../core/record.js';
+import { launcherScript } from '../core/launcher.js';
+import { openProject } from '../io/project.js';
+import { loadRunner, templatePath } from '../io/runner-files.js';
+import { addWorktree, commitForRun, gitRoot } from '../io/git.js';
+import { qwexHome, readRun, runsDir, workspaceName } from '../io/run-store.js';
+import { atomicWrite } from '../io/fs.js';
+import { followLogs, launchDetached } from '../io/run-exec.js';
+import type { Ctx } from '../io/output.js';
+
+export interface RunOptions {
+  runner?: string;
+  detach?: boolean;
+  name?: string;
+  requireClean?: boolean;
+}
+
+/** `qwex run [-r RUNNER] [-d] [--name N] [--require-clean] -- CMD...`: exits with the command's exit code. */
+export async function run(argv: string[], opts: RunOptions, ctx: Ctx): Promise<number> {
+  if (!argv.length) throw new QwexError('USAGE', 'no command to run', { hint: 'qwex run -- python train.py' });
+  const project = await openProject(ctx.cwd);
+  const config = await project.config();
+  const loaded = await loadRunner(project, opts.runner);
+  const runner = resolveRunner(loaded.inputs, loaded.name);
+  const at = recordPosition(runner.layers);
+  const transport = runner.layers.findIndex((l) => l.manifest.kind === 'transport');
+  if (transport >= 0 && transport <= at)
+    throw new QwexError('USAGE', `runner "${runner.name}" runs remotely (through ${runner.layers[transport]!.name}); qwex run does not ship code to remote hosts yet`, {
+      hint: `qwex render -r ${runner.name} -- ${argv.join(' ')} > run.sh shows the script; run it where the code is`,
+    });
+
+  const root = await gitRoot(project.root);
+  const id = makeRunId(new Date(), Math.random());
+  const commit = await commitForRun(root, id, opts.requireClean ?? false);
+  if (commit.snapshot) ctx.err.write(`${ctx.color.dim(`qwex: uncommitted changes: running snapshot ${commit.sha.slice(0, 12)} (refs/qwex/runs/${id}); your index and files are untouched`)}\n`);
+  const runDir = path.join(runsDir(ctx.env, workspaceName(config.name)), id);
+  const space = path.join(qwexHome(ctx.env), 'spaces', id);
+  await addWorktree(root, space, commit.sha);
+
+  const commandLine = argv.map((a) => (/^[A-Za-z0-9_./=:@%+,-]+$/.test(a) ? a : shq(a))).join(' ');
+  const createdAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const { script } = composeRunner({
+    runner: runner.name,
+    layers: runner.layers,
+    files: loaded.files,
+    mainPath: (l) => templatePath(l.name, l.manifest.main),
+    argv,
+    run: { id, name: opts.name ?? id, commit: commit.sha, localDir: runDir, codeDir: space },
+    record: (inner, dir) =>
+      recordScript(inner, {
+        runDir: dir, id, name: opts.name ?? id, runner: runner.name, commit: commit.sha, commandLine, workdir: space, createdAt,
+        artifacts: { watch: config.artifacts.watch, ignore: config.artifacts.ignore, maxFileSize: config.artifacts.max_file_size },
+      }),
+  });
+  await atomicWrite(path.join(runDir, 'meta', 'created_at'), createdAt + '\n');
+  await atomicWrite(path.join(runDir, 'meta', 'status'), 'pending\n');
+  await atomicWrite(path.join(runDir, 'runner.sh'), script, 0o755);
+  await atomicWrite(path.join(runDir, 'launch.sh'), launcherScript({ runDir, root, space }), 0o755);
+  const launched = launchDetached(path.join(runDir, 'launch.sh'), space);
+
+  if (opts.detach) {
+    ctx.out.write(id + '\n');
+    ctx.err.write(`${ctx.color.dim(`qwex: run ${id} started; qwex logs -f ${id} follows it`)}\n`);
+    return 0;
+  }
+  ctx.err.write(`${ctx.color.dim(`qwex: run ${id} (${runner.name}, ${commit.sha.slice(0, 12)}); Ctrl-C detaches`)}\n`);
+  let ended = false;
+  let detached = false;
+  void launched.exited.then(() => (ended = true));
+  const onInt = () => {
+    detached = true;
+    ctx.err.write(`\nqwex: detached; the run goes on. qwex logs -f ${id} · qwex cancel ${id}\n`);
+  };
+  process.once('SIGINT', onInt);
+  try {
+    await followLogs(runDir, ctx.out, ctx.err, async () => ended || detached);
+  } finally {
+    process.off('SIGINT', onInt);
+  }
+  if (detached) return 130;
+  const done = await readRun(runDir);
+  return Number(done.meta.exit_code ?? (await launched.exited));
+}

@@ -1,0 +1,74 @@
+// The commands that read runs back: list, status, logs, cancel. Local runs only: remote run dirs
+// are reached through the runner's transport layers once code shipping lands.
+import path from 'node:path';
+import { QwexError } from '../core/errors.js';
+import { openProject } from '../io/project.js';
+import { findRun, listRunIds, readRun, runsDir, workspaceName, type Run } from '../io/run-store.js';
+import { followLogs } from '../io/run-exec.js';
+import { printJson, table, type Ctx } from '../io/output.js';
+
+async function runsOf(ctx: Ctx): Promise<string> {
+  const project = await openProject(ctx.cwd);
+  return runsDir(ctx.env, workspaceName((await project.config()).name));
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'lost']);
+
+function summary(r: Run) {
+  const m = r.meta;
+  const seconds = m.started_at ? ((m.finished_at ? Date.parse(m.finished_at) : Date.now()) - Date.parse(m.started_at)) / 1000 : null;
+  return { id: r.id, name: m.name ?? null, runner: m.runner ?? null, status: r.status, exit_code: m.exit_code === undefined ? null : Number(m.exit_code), created_at: m.created_at ?? null, started_at: m.started_at ?? null, finished_at: m.finished_at ?? null, duration_s: seconds === null ? null : Math.round(seconds), commit: m.commit ?? null, command_line: m.command_line ?? null, dir: r.dir };
+}
+
+export async function list(opts: { runner?: string; status?: string; json?: boolean }, ctx: Ctx): Promise<void> {
+  const dir = await runsOf(ctx);
+  const runs = (await Promise.all((await listRunIds(dir)).map((id) => readRun(path.join(dir, id))))).map(summary).filter((r) => (!opts.runner || r.runner === opts.runner) && (!opts.status || r.status === opts.status));
+  if (opts.json) return printJson(ctx, { runs });
+  if (!runs.length) return void ctx.err.write('no runs yet (qwex run -- CMD)\n');
+  const c = ctx.color;
+  const tone: Record<string, (s: string) => string> = { succeeded: c.green, failed: c.red, lost: c.red, cancelled: c.yellow, running: c.cyan };
+  ctx.out.write(table([['ID', 'NAME', 'RUNNER', 'STATUS', 'EXIT', 'STARTED', 'DURATION', 'COMMIT'].map(c.bold), ...runs.map((r) => [r.id, r.name === r.id ? '' : (r.name ?? ''), r.runner ?? '', (tone[r.status] ?? c.dim)(r.status), r.exit_code === null ? '' : String(r.exit_code), r.started_at ?? '', r.duration_s === null ? '' : `${r.duration_s}s`, (r.commit ?? '').slice(0, 12)])]));
+}
+
+export async function status(id: string, opts: { json?: boolean }, ctx: Ctx): Promise<void> {
+  const r = await findRun(await runsOf(ctx), id);
+  const s = summary(r);
+  if (opts.json) return printJson(ctx, { ...s, meta: r.meta });
+  ctx.out.write(Object.entries(s).filter(([, v]) => v !== null).map(([k, v]) => `${k.padEnd(13)}${v}`).join('\n') + '\n');
+}
+
+export async function logs(id: string, opts: { follow?: boolean; stderr?: boolean }, ctx: Ctx): Promise<number> {
+  const r = await findRun(await runsOf(ctx), id);
+  const onlyStderr = { stderr: opts.stderr };
+  if (!opts.follow) {
+    await followLogs(r.dir, ctx.out, ctx.err, async () => true, onlyStderr);
+    return 0;
+  }
+  let last = r;
+  await followLogs(r.dir, ctx.out, ctx.err, async () => TERMINAL.has((last = await readRun(r.dir)).status), onlyStderr);
+  return last.status === 'lost' ? 1 : Number(last.meta.exit_code ?? 1);
+}
+
+export async function cancel(id: string, opts: { grace?: string }, ctx: Ctx): Promise<void> {
+  const r = await findRun(await runsOf(ctx), id);
+  if (TERMINAL.has(r.status)) return void ctx.err.write(`run ${r.id} is already ${r.status}\n`);
+  const wrapper = Number(r.meta.wrapper_pid);
+  const group = Number(r.meta.pid);
+  if (!(wrapper > 0)) throw new QwexError('USAGE', `run ${r.id} has not started yet (no wrapper pid)`, { hint: `try again in a moment: qwex status ${r.id}` });
+  // TERM to the wrapper: it forwards the signal to the command's whole process group and records
+  // "cancelled". What is still alive after the grace period gets KILL.
+  signal(wrapper, 'SIGTERM');
+  const graceMs = (Number(opts.grace ?? 10) || 10) * 1000;
+  for (const end = Date.now() + graceMs; Date.now() < end; await new Promise((res) => setTimeout(res, 100))) if (TERMINAL.has((await readRun(r.dir)).status)) break;
+  if (group > 0) signal(-group, 'SIGKILL');
+  signal(wrapper, 'SIGKILL');
+  ctx.err.write(`cancelled run ${r.id} (${(await readRun(r.dir)).status})\n`);
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
