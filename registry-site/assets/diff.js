@@ -16,7 +16,42 @@ function splitLines(text) {
   return lines;
 }
 
-const lineHtml = (text) => (text.endsWith(NO_EOL) ? `${esc(text.slice(0, -NO_EOL.length))}<br><span class="nonl">${esc(NO_EOL.slice(1))}</span>` : esc(text));
+/** One line as HTML; `span` = [start, end) of the part that changed, marked for the eye. */
+function lineHtml(text, span) {
+  const eol = text.endsWith(NO_EOL);
+  const body = eol ? text.slice(0, -NO_EOL.length) : text;
+  const html = span && span[1] > span[0] ? `${esc(body.slice(0, span[0]))}<mark>${esc(body.slice(span[0], span[1]))}</mark>${esc(body.slice(span[1]))}` : esc(body);
+  return eol ? `${html}<br><span class="nonl">${esc(NO_EOL.slice(1))}</span>` : html;
+}
+
+/**
+ * For a run of k removed lines followed by k added ones (a line edited in place), the span of
+ * each line between the common prefix and suffix of its pair: what changed inside the line.
+ */
+function changedSpans(lines) {
+  const spans = new Map();
+  for (let i = 0; i < lines.length; ) {
+    let d = i;
+    while (d < lines.length && lines[d].t === '-') d++;
+    let a = d;
+    while (a < lines.length && lines[a].t === '+') a++;
+    const k = d - i;
+    if (k > 0 && a - d === k) {
+      for (let j = 0; j < k; j++) {
+        const x = lines[i + j].text;
+        const y = lines[d + j].text;
+        let pre = 0;
+        while (pre < x.length && pre < y.length && x[pre] === y[pre]) pre++;
+        let suf = 0;
+        while (suf < x.length - pre && suf < y.length - pre && x[x.length - 1 - suf] === y[y.length - 1 - suf]) suf++;
+        spans.set(lines[i + j], [pre, x.length - suf]);
+        spans.set(lines[d + j], [pre, y.length - suf]);
+      }
+    }
+    i = Math.max(a, i + 1);
+  }
+  return spans;
+}
 
 /**
  * Myers' O(ND) shortest edit script over lines. Returns ops in order, each
@@ -129,10 +164,11 @@ export function renderItemDiff(from, to) {
     let rows = '';
     for (const h of hs) {
       rows += `<tr class="dh"><td colspan="3">${esc(h.header)}</td></tr>`;
+      const spans = changedSpans(h.lines);
       for (const l of h.lines) {
         const cls = l.t === '+' ? 'da' : l.t === '-' ? 'dd' : 'dc';
         const label = l.t === '+' ? 'added' : l.t === '-' ? 'removed' : '';
-        rows += `<tr class="${cls}"><td class="ln">${l.a || ''}</td><td class="ln">${l.b || ''}</td><td class="dl"${label ? ` aria-label="${label}"` : ''}><span class="ds" aria-hidden="true">${l.t}</span>${lineHtml(l.text)}</td></tr>`;
+        rows += `<tr class="${cls}"><td class="ln">${l.a || ''}</td><td class="ln">${l.b || ''}</td><td class="dl"${label ? ` aria-label="${label}"` : ''}><span class="ds" aria-hidden="true">${l.t}</span>${lineHtml(l.text, spans.get(l))}</td></tr>`;
       }
     }
     const modes = o && n && o.mode !== n.mode ? ` <span class="dm">mode ${esc(o.mode)} → ${esc(n.mode)}</span>` : '';

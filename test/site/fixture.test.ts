@@ -108,6 +108,8 @@ describe('version diff', () => {
     expect(await page.locator('#diff-out .dsum').innerText()).toContain('1.0.0 → 1.1.0');
     expect(await rows('da')).toEqual(added.map((l) => `+${l}`));
     expect(await rows('dd')).toEqual(removed.map((l) => `-${l}`));
+    // A line edited in place marks the part that changed.
+    expect(await file.locator('tr.da mark').allInnerTexts()).toEqual([', now louder']);
     // layer.json changed too (its version line); README.md did not.
     expect(await page.locator('#diff-out h4 code').allInnerTexts()).toEqual(['layer.json', script]);
 
