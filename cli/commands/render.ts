@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { QwexError } from '../core/errors.js';
 import { resolveRunner, type ResolvedRunner } from '../core/runner.js';
-import { composeRunner, makeRunId, RUN_ID_RE } from '../core/render.js';
+import { composeRunner } from '../core/render.js';
+import { makeRunId } from '../core/run-id.js';
+import { RUN_ID_RE } from '../core/shell.js';
 import { openProject, QWEX_DIR } from '../io/project.js';
 import { headCommit, loadRunner, templatePath } from '../io/runner-files.js';
 import type { Ctx } from '../io/output.js';

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { QwexError } from '../core/errors.js';
-import { resolveRunner } from '../core/runner.js';
-import { composeRunner, makeRunId, recordPosition, shq } from '../core/render.js';
+import { recordPosition, resolveRunner } from '../core/runner.js';
+import { makeRunId } from '../core/run-id.js';
+import { commandScript, shq } from '../core/shell.js';
 import { recordScript } from '../core/record.js';
 import { launcherScript } from '../core/launcher.js';
 import { openProject } from '../io/project.js';
@@ -44,21 +45,24 @@ export async function run(argv: string[], opts: RunOptions, ctx: Ctx): Promise<n
 
   const commandLine = argv.map((a) => (/^[A-Za-z0-9_./=:@%+,-]+$/.test(a) ? a : shq(a))).join(' ');
   const createdAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const { script } = composeRunner({
+  const record = (inner: string, dir: string) =>
+    recordScript(inner, {
+      runDir: dir, id, name: opts.name ?? id, runner: runner.name, commit: commit.sha, commandLine, workdir: space, createdAt,
+      artifacts: { watch: config.artifacts.watch, ignore: config.artifacts.ignore, maxFileSize: config.artifacts.max_file_size },
+    });
+  // Without layers there is nothing to render: the template engine is not even loaded.
+  const script = !runner.layers.length ? record(commandScript(argv), runDir) : (await import('../core/render.js')).composeRunner({
     runner: runner.name,
     layers: runner.layers,
     files: loaded.files,
     mainPath: (l) => templatePath(l.name, l.manifest.main),
     argv,
     run: { id, name: opts.name ?? id, commit: commit.sha, localDir: runDir, codeDir: space },
-    record: (inner, dir) =>
-      recordScript(inner, {
-        runDir: dir, id, name: opts.name ?? id, runner: runner.name, commit: commit.sha, commandLine, workdir: space, createdAt,
-        artifacts: { watch: config.artifacts.watch, ignore: config.artifacts.ignore, maxFileSize: config.artifacts.max_file_size },
-      }),
-  });
-  await atomicWrite(path.join(runDir, 'meta', 'created_at'), createdAt + '\n');
-  await atomicWrite(path.join(runDir, 'meta', 'status'), 'pending\n');
+    record,
+  }).script;
+  // The fields known now are written here; the wrapper writes the rest where the job runs.
+  const known = { id, name: opts.name ?? id, runner: runner.name, commit: commit.sha, command_line: commandLine, created_at: createdAt, status: 'pending' };
+  await Promise.all(Object.entries(known).map(([field, value]) => atomicWrite(path.join(runDir, 'meta', field), value + '\n')));
   await atomicWrite(path.join(runDir, 'runner.sh'), script, 0o755);
   await atomicWrite(path.join(runDir, 'launch.sh'), launcherScript({ runDir, root, space }), 0o755);
   const launched = launchDetached(path.join(runDir, 'launch.sh'), space);
@@ -78,7 +82,7 @@ export async function run(argv: string[], opts: RunOptions, ctx: Ctx): Promise<n
   };
   process.once('SIGINT', onInt);
   try {
-    await followLogs(runDir, ctx.out, ctx.err, async () => ended || detached);
+    await followLogs(runDir, ctx.out, ctx.err, async () => ended || detached, { wake: launched.exited });
   } finally {
     process.off('SIGINT', onInt);
   }

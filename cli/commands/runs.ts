@@ -1,9 +1,8 @@
 // The commands that read runs back: list, status, logs, cancel. Local runs only: remote run dirs
 // are reached through the runner's transport layers once code shipping lands.
-import path from 'node:path';
 import { QwexError } from '../core/errors.js';
 import { openProject } from '../io/project.js';
-import { findRun, listRunIds, readRun, runsDir, workspaceName, type Run } from '../io/run-store.js';
+import { findRun, listRuns, readRun, runsDir, workspaceName, type Run } from '../io/run-store.js';
 import { followLogs } from '../io/run-exec.js';
 import { printJson, table, type Ctx } from '../io/output.js';
 
@@ -22,7 +21,7 @@ function summary(r: Run) {
 
 export async function list(opts: { runner?: string; status?: string; json?: boolean }, ctx: Ctx): Promise<void> {
   const dir = await runsOf(ctx);
-  const runs = (await Promise.all((await listRunIds(dir)).map((id) => readRun(path.join(dir, id))))).map(summary).filter((r) => (!opts.runner || r.runner === opts.runner) && (!opts.status || r.status === opts.status));
+  const runs = (await listRuns(dir)).map(summary).filter((r) => (!opts.runner || r.runner === opts.runner) && (!opts.status || r.status === opts.status));
   if (opts.json) return printJson(ctx, { runs });
   if (!runs.length) return void ctx.err.write('no runs yet (qwex run -- CMD)\n');
   const c = ctx.color;

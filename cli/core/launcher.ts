@@ -1,6 +1,6 @@
 // The local launcher: runs the composed runner script, then removes the run's worktree and makes
 // sure the run dir ends with a status when the chain failed before the record wrapper ran.
-import { shq } from './render.js';
+import { shq } from './shell.js';
 
 export function launcherScript(p: { runDir: string; root: string; space: string }): string {
   return `#!/bin/sh

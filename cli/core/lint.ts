@@ -4,7 +4,8 @@
 // inputs. Pure: `qwex lint` adds sh -n and shellcheck on the samples; the registry build runs this.
 import nunjucks from 'nunjucks';
 import { didYouMean, isQwexError } from './errors.js';
-import { commandScript, makeEnvironment, renderFile, SAFE_FILTERS } from './render.js';
+import { makeEnvironment, renderFile } from './render.js';
+import { commandScript, SAFE_FILTERS } from './shell.js';
 import { RESERVED_INPUT_NAMES, type Input } from '../schema/common.js';
 import type { LayerManifest } from '../schema/layer.js';
 

@@ -2,7 +2,7 @@
 // and writes the run directory where the job runs — meta/ one file per field, written atomically,
 // logs/stdout.log and logs/stderr.log, files/ for artifacts — so a run can be read back by anyone
 // who knows its id, even after the wrapper was killed (reference/layers.md §4). Pure: text only.
-import { b64, shq } from './render.js';
+import { b64, shq } from './shell.js';
 
 export interface RecordInfo {
   runDir: string; // absolute, where the wrapper runs
@@ -34,15 +34,17 @@ case $RUN in "~") RUN=$HOME ;; "~/"*) RUN=$HOME/\${RUN#"~/"} ;; esac
 mkdir -p "$RUN/meta" "$RUN/logs" "$RUN/files"
 put() { printf '%s\\n' "$2" >"$RUN/meta/.$1.$$" && mv -f "$RUN/meta/.$1.$$" "$RUN/meta/$1"; }
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
-put id ${shq(r.id)}
-put name ${shq(r.name)}
-put runner ${shq(r.runner)}
-put commit ${shq(r.commit)}
-put command_line ${shq(r.commandLine)}
-[ -f "$RUN/meta/created_at" ] || put created_at ${shq(r.createdAt)}
+# Fields the client knows are already there when it could write them (local runs).
+if [ ! -f "$RUN/meta/command_line" ]; then
+  put id ${shq(r.id)}
+  put name ${shq(r.name)}
+  put runner ${shq(r.runner)}
+  put commit ${shq(r.commit)}
+  put created_at ${shq(r.createdAt)}
+  put command_line ${shq(r.commandLine)}
+fi
 put host "$(uname -n)"
 put wrapper_pid "$$"
-put heartbeat "$(date +%s)"
 put started_at "$(now)"
 put status running
 export QWEX_RUN_ID=${shq(r.id)} QWEX_RUN_DIR="$RUN" QWEX_COMMIT=${shq(r.commit)}

@@ -4,13 +4,9 @@
 import nunjucks from 'nunjucks';
 import { QwexError } from './errors.js';
 import { conflictMarkerLine } from './conflict-markers.js';
-import type { ResolvedLayer } from './runner.js';
+import { recordPosition, type ResolvedLayer } from './runner.js';
+import { argvFilter, b64, commandScript, ident, json, RUN_ID_RE, shEval, shq } from './shell.js';
 
-export const RUN_ID_RE = /^[a-z0-9][a-z0-9-]{0,40}$/;
-export const IDENT_RE = /^[A-Za-z0-9][A-Za-z0-9._:@%=,+-]*$/;
-export const IDENT_PATH_RE = /^\/[A-Za-z0-9._/%-]+$/;
-/** The output filters a template may end an expression with (the lint enforces it). */
-export const SAFE_FILTERS = ['shq', 'argv', 'sh_eval', 'b64', 'json', 'ident'] as const;
 
 // nunjucks does not record the line of a filter call, so an error thrown by a filter (shq of a
 // missing value, ident of a bad name) would carry no position. Make every filter call set it.
@@ -27,34 +23,6 @@ if (!proto.__qwexLines) {
   proto.__qwexLines = true;
 }
 
-// Filters get undefined silently (throwOnUndefined only checks output): each one throws instead.
-const str = (v: unknown, filter: string): string => {
-  if (typeof v === 'number') return String(v);
-  if (typeof v !== 'string') throw new Error(`${filter}: expected a string, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`);
-  if (v.includes('\0')) throw new Error(`${filter}: a value cannot contain a NUL byte`);
-  return v;
-};
-
-/** POSIX single-quoting: parses back to exactly `v` in any POSIX shell. */
-export const shq = (v: unknown): string => "'" + str(v, 'shq').replaceAll("'", "'\\''") + "'";
-const base64 = (v: unknown, filter: string): string => Buffer.from(str(v, filter), 'utf8').toString('base64');
-export const b64 = (v: unknown): string => base64(v, 'b64');
-export const argvFilter = (a: unknown): string => {
-  if (!Array.isArray(a)) throw new Error(`argv: expected a list, got ${a === null ? 'null' : typeof a}`);
-  return a.map((x) => shq(x)).join(' ');
-};
-export const shEval = (s: unknown): string => `eval "$(printf %s ${base64(s, 'sh_eval')} | base64 -d)"`;
-export const json = (v: unknown): string => {
-  if (v === undefined || v === null) throw new Error(`json: expected a value, got ${v === null ? 'null' : 'undefined'}`);
-  return JSON.stringify(v);
-};
-/** For places that cannot be quoted (#SBATCH lines, names): checks and passes the value unchanged. */
-export const ident = (v: unknown, kind?: unknown): string => {
-  const s = str(v, 'ident');
-  const [re, what] = kind === 'path' ? [IDENT_PATH_RE, 'an absolute path of A-Z a-z 0-9 . _ / % -'] : [IDENT_RE, 'an identifier of A-Z a-z 0-9 . _ : @ % = , + - (not starting with a symbol)'];
-  if (!re.test(s)) throw new Error(`ident: ${JSON.stringify(s)} cannot be used here: it must be ${what}`);
-  return s;
-};
 
 /** Refuses a template that still holds git conflict markers (a half-finished `qwex update`). */
 export function assertNoConflictMarkers(file: string, src: string): void {
@@ -115,11 +83,6 @@ export interface RunInfo {
   codeDir?: string;
 }
 
-/** The innermost script: the command itself, an argv, never a string. */
-export function commandScript(argv: readonly string[]): string {
-  // The disable line: a quoted `$x` or `~` in an argument is data, which is what shellcheck warns about.
-  return `#!/bin/sh\n# shellcheck disable=SC2016,SC2088\nset -eu\nexec ${argvFilter([...argv])}\n`;
-}
 
 /**
  * The run dir each layer sees where it executes, outer → inner. Outside any transport it is the
@@ -153,15 +116,6 @@ function dirsAround(layers: readonly ResolvedLayer[], runner: string, run: RunIn
   return dirs;
 }
 
-/**
- * Where qwex's record wrapper goes (reference/layers.md §4.3): just inside the scheduler, else just
- * inside the transport, else outermost (-1). It then runs where the job runs, outside containers.
- */
-export function recordPosition(layers: readonly ResolvedLayer[]): number {
-  const scheduler = layers.findIndex((l) => l.manifest.kind === 'scheduler');
-  if (scheduler >= 0) return scheduler;
-  return layers.map((l) => l.manifest.kind).lastIndexOf('transport');
-}
 
 export interface Composition {
   script: string;
@@ -214,9 +168,3 @@ export function composeRunner(opts: {
   return { script: inner, dirs };
 }
 
-/** A time-ordered run id from a clock reading and random bits: 20250131-235959-k3x9. */
-export function makeRunId(now: Date, random: number): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
-  return `${stamp}-${Math.floor(random * 36 ** 4).toString(36).padStart(4, '0')}`;
-}

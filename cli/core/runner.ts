@@ -111,3 +111,13 @@ export function resolveRunner(inp: RunnerInputs, name: string): ResolvedRunner {
   });
   return { name, layers };
 }
+
+/**
+ * Where qwex's record wrapper goes (reference/layers.md §4.3): just inside the scheduler, else just
+ * inside the transport, else outermost (-1). It then runs where the job runs, outside containers.
+ */
+export function recordPosition(layers: readonly ResolvedLayer[]): number {
+  const scheduler = layers.findIndex((l) => l.manifest.kind === 'scheduler');
+  if (scheduler >= 0) return scheduler;
+  return layers.map((l) => l.manifest.kind).lastIndexOf('transport');
+}

@@ -58,7 +58,31 @@ export async function commitForRun(root: string, runId: string, requireClean: bo
 
 export async function addWorktree(root: string, dir: string, sha: string): Promise<void> {
   await fs.mkdir(path.dirname(dir), { recursive: true });
-  await git(['worktree', 'add', '--detach', '-q', dir, sha], root).catch((e: { stderr?: string }) => {
+  // git reads every other worktree's admin folder while adding one, and fails on a half-made
+  // one ("failed to read .git/worktrees/…/commondir"): concurrent runs take turns.
+  const gitDir = await git(['rev-parse', '--git-common-dir'], root).then((d) => path.resolve(root, d));
+  await withLock(path.join(gitDir, 'qwex-worktree.lock'), () => git(['worktree', 'add', '--detach', '-q', dir, sha], root)).catch((e: { stderr?: string }) => {
     throw new QwexError('WRITE_FAILED', `cannot create the run's worktree at ${dir}: ${(e.stderr ?? '').trim() || String(e)}`, { hint: 'check the disk space and permissions of QWEX_HOME (default ~/.qwex)', cause: e });
   });
+}
+
+/** Runs `fn` holding an exclusive lock file (O_EXCL); a lock older than a minute is a crash's leftover. */
+async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
+  for (let waited = 0; ; waited += 20) {
+    try {
+      await (await fs.open(lock, 'wx')).close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = Date.now() - (await fs.stat(lock).then((st) => st.mtimeMs, () => Date.now()));
+      if (age > 60_000) await fs.rm(lock, { force: true });
+      else if (waited > 30_000) throw new QwexError('WRITE_FAILED', `${lock} has been held for 30 s`, { hint: `if no qwex run is starting, delete ${lock}` });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await fs.rm(lock, { force: true });
+  }
 }

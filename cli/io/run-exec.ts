@@ -13,7 +13,7 @@ export function launchDetached(launcher: string, cwd: string): { pid: number; ex
 }
 
 /** Copies what the run appends to logs/stdout.log and logs/stderr.log to `out`/`err` until `done()` says so. */
-export async function followLogs(runDir: string, out: Stream, err: Stream, done: () => Promise<boolean>, opts: { stderr?: boolean; pollMs?: number } = {}): Promise<void> {
+export async function followLogs(runDir: string, out: Stream, err: Stream, done: () => Promise<boolean>, opts: { stderr?: boolean; pollMs?: number; wake?: Promise<unknown> } = {}): Promise<void> {
   const streams = [
     { file: path.join(runDir, 'logs', 'stdout.log'), to: opts.stderr ? undefined : out, offset: 0 },
     { file: path.join(runDir, 'logs', 'stderr.log'), to: err, offset: 0 },
@@ -39,6 +39,7 @@ export async function followLogs(runDir: string, out: Stream, err: Stream, done:
     const finished = await done();
     await pump();
     if (finished) return;
-    await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
+    // `wake` (the run's process exiting) ends the wait at once instead of at the next poll.
+    await Promise.race([new Promise((r) => setTimeout(r, opts.pollMs ?? 100)), ...(opts.wake ? [opts.wake] : [])]);
   }
 }

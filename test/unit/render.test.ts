@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { argvFilter, assertNoConflictMarkers, b64, commandScript, composeRunner, ident, json, makeEnvironment, makeRunId, renderFile, shEval, shq } from '../../cli/core/render.js';
+import { assertNoConflictMarkers, composeRunner, makeEnvironment, renderFile } from '../../cli/core/render.js';
+import { argvFilter, b64, commandScript, ident, json, shEval, shq } from '../../cli/core/shell.js';
+import { makeRunId } from '../../cli/core/run-id.js';
 import { QwexError } from '../../cli/core/errors.js';
 import type { ResolvedLayer } from '../../cli/core/runner.js';
 import type { LayerManifest } from '../../cli/schema/layer.js';
