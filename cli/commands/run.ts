@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { QwexError } from '../core/errors.js';
-import { recordPosition, resolveRunner } from '../core/runner.js';
+import { isRemote, recordPosition, resolveRunner, transportPosition } from '../core/runner.js';
+import { shipScript } from '../core/ship.js';
 import { makeRunId } from '../core/run-id.js';
 import { commandScript, shq } from '../core/shell.js';
 import { recordScript } from '../core/record.js';
 import { launcherScript } from '../core/launcher.js';
 import { openProject } from '../io/project.js';
 import { loadRunner, templatePath } from '../io/runner-files.js';
-import { addWorktree, commitForRun, gitRoot } from '../io/git.js';
+import { addWorktree, bundleForRun, commitForRun, gitRoot } from '../io/git.js';
 import { qwexHome, readRun, runsDir, workspaceName } from '../io/run-store.js';
 import { atomicWrite } from '../io/fs.js';
 import { followLogs, launchDetached } from '../io/run-exec.js';
@@ -28,28 +29,26 @@ export async function run(argv: string[], opts: RunOptions, ctx: Ctx): Promise<n
   const config = await project.config();
   const loaded = await loadRunner(project, opts.runner);
   const runner = resolveRunner(loaded.inputs, loaded.name);
-  const at = recordPosition(runner.layers);
-  const transport = runner.layers.findIndex((l) => l.manifest.kind === 'transport');
-  if (transport >= 0 && transport <= at)
-    throw new QwexError('USAGE', `runner "${runner.name}" runs remotely (through ${runner.layers[transport]!.name}); qwex run does not ship code to remote hosts yet`, {
-      hint: `qwex render -r ${runner.name} -- ${argv.join(' ')} > run.sh shows the script; run it where the code is`,
-    });
-
+  const remote = isRemote(runner.layers);
   const root = await gitRoot(project.root);
   const id = makeRunId(new Date(), Math.random());
   const commit = await commitForRun(root, id, opts.requireClean ?? false);
   if (commit.snapshot) ctx.err.write(`${ctx.color.dim(`qwex: uncommitted changes: running snapshot ${commit.sha.slice(0, 12)} (refs/qwex/runs/${id}); your index and files are untouched`)}\n`);
-  const runDir = path.join(runsDir(ctx.env, workspaceName(config.name)), id);
+  const workspace = workspaceName(config.name);
+  const runDir = path.join(runsDir(ctx.env, workspace), id);
+  // Local runs get a worktree here; remote ones get the commit shipped as a bundle and checked out there.
   const space = path.join(qwexHome(ctx.env), 'spaces', id);
-  await addWorktree(root, space, commit.sha);
+  const bundle = remote ? await bundleForRun(root, id, commit.sha) : undefined;
+  if (!remote) await addWorktree(root, space, commit.sha);
 
   const commandLine = argv.map((a) => (/^[A-Za-z0-9_./=:@%+,-]+$/.test(a) ? a : shq(a))).join(' ');
   const createdAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const record = (inner: string, dir: string) =>
     recordScript(inner, {
-      runDir: dir, id, name: opts.name ?? id, runner: runner.name, commit: commit.sha, commandLine, workdir: space, createdAt,
+      runDir: dir, id, name: opts.name ?? id, runner: runner.name, commit: commit.sha, commandLine, workdir: remote ? `${dir}/src` : space, createdAt,
       artifacts: { watch: config.artifacts.watch, ignore: config.artifacts.ignore, maxFileSize: config.artifacts.max_file_size },
     });
+  let remoteDir: string | undefined;
   // Without layers there is nothing to render: the template engine is not even loaded.
   const script = !runner.layers.length ? record(commandScript(argv), runDir) : (await import('../core/render.js')).composeRunner({
     runner: runner.name,
@@ -59,13 +58,17 @@ export async function run(argv: string[], opts: RunOptions, ctx: Ctx): Promise<n
     argv,
     run: { id, name: opts.name ?? id, commit: commit.sha, localDir: runDir, codeDir: space },
     record,
+    ship: (inner, dir) => {
+      remoteDir = dir;
+      return shipScript(inner, { runDir: dir, repo: `${dir.replace(/\/runs\/[^/]+$/, '')}/repos/${workspace}.git`, id, sha: commit.sha, bundle: bundle!, stream: recordPosition(runner.layers) === transportPosition(runner.layers) });
+    },
   }).script;
   // The fields known now are written here; the wrapper writes the rest where the job runs.
-  const known = { id, name: opts.name ?? id, runner: runner.name, commit: commit.sha, command_line: commandLine, created_at: createdAt, status: 'pending' };
+  const known = { id, name: opts.name ?? id, runner: runner.name, commit: commit.sha, command_line: commandLine, created_at: createdAt, status: 'pending', ...(remoteDir ? { remote_dir: remoteDir } : {}) };
   await Promise.all(Object.entries(known).map(([field, value]) => atomicWrite(path.join(runDir, 'meta', field), value + '\n')));
   await atomicWrite(path.join(runDir, 'runner.sh'), script, 0o755);
-  await atomicWrite(path.join(runDir, 'launch.sh'), launcherScript({ runDir, root, space }), 0o755);
-  const launched = launchDetached(path.join(runDir, 'launch.sh'), space);
+  await atomicWrite(path.join(runDir, 'launch.sh'), launcherScript({ runDir, root, space, remote }), 0o755);
+  const launched = launchDetached(path.join(runDir, 'launch.sh'), remote ? root : space);
 
   if (opts.detach) {
     ctx.out.write(id + '\n');

@@ -3,6 +3,7 @@
 // logs/stdout.log and logs/stderr.log, files/ for artifacts — so a run can be read back by anyone
 // who knows its id, even after the wrapper was killed (reference/layers.md §4). Pure: text only.
 import { b64, shq } from './shell.js';
+import { expandHome } from './ship.js';
 
 export interface RecordInfo {
   runDir: string; // absolute, where the wrapper runs
@@ -30,7 +31,9 @@ export function recordScript(inner: string, r: RecordInfo): string {
 # command's failure to record it.
 set +e -u
 RUN=${shq(r.runDir)}
-case $RUN in "~") RUN=$HOME ;; "~/"*) RUN=$HOME/\${RUN#"~/"} ;; esac
+${expandHome('RUN')}
+WORK=${shq(r.workdir)}
+${expandHome('WORK')}
 mkdir -p "$RUN/meta" "$RUN/logs" "$RUN/files"
 put() { printf '%s\\n' "$2" >"$RUN/meta/.$1.$$" && mv -f "$RUN/meta/.$1.$$" "$RUN/meta/$1"; }
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
@@ -48,7 +51,7 @@ put wrapper_pid "$$"
 put started_at "$(now)"
 put status running
 export QWEX_RUN_ID=${shq(r.id)} QWEX_RUN_DIR="$RUN" QWEX_COMMIT=${shq(r.commit)}
-cd ${shq(r.workdir)} || { put exit_code 126; put finished_at "$(now)"; put status failed; echo "[qwex:record] cannot cd to the code dir" >>"$RUN/logs/stderr.log"; exit 126; }
+cd "$WORK" || { put exit_code 126; put finished_at "$(now)"; put status failed; echo "[qwex:record] cannot cd to the code dir" >>"$RUN/logs/stderr.log"; exit 126; }
 inner=$(printf %s ${b64(inner)} | base64 -d)
 # A background job is not a process-group leader, so setsid runs the command in place as the
 # leader of a new group: $! is its pid and pgid, and cancel reaches every grandchild.

@@ -4,7 +4,7 @@
 import nunjucks from 'nunjucks';
 import { QwexError } from './errors.js';
 import { conflictMarkerLine } from './conflict-markers.js';
-import { recordPosition, type ResolvedLayer } from './runner.js';
+import { recordPosition, transportPosition, type ResolvedLayer } from './runner.js';
 import { argvFilter, b64, commandScript, ident, json, RUN_ID_RE, shEval, shq } from './shell.js';
 
 
@@ -139,6 +139,8 @@ export function composeRunner(opts: {
   run: RunInfo;
   /** Wraps the script that runs inside the record position (see recordPosition), given the run dir there. */
   record?: (inner: string, runDir: string) => string;
+  /** Wraps what runs just inside the transport (code shipping), outside the record wrapper. */
+  ship?: (inner: string, runDir: string) => string;
 }): Composition {
   const { layers, run } = opts;
   if (!RUN_ID_RE.test(run.id)) throw new QwexError('USAGE', `run id ${JSON.stringify(run.id)} must match ${RUN_ID_RE.source}`);
@@ -146,12 +148,14 @@ export function composeRunner(opts: {
   const around = dirsAround(layers, opts.runner, run);
   const dirs = around.slice(0, layers.length);
   const at = recordPosition(layers);
+  const transportAt = transportPosition(layers);
   const scheduler = layers.find((l) => l.manifest.kind === 'scheduler');
   const gpus = typeof scheduler?.values.gpus === 'number' ? scheduler.values.gpus : 0;
   const env = makeEnvironment(opts.files);
   let inner = commandScript(opts.argv);
   for (let i = layers.length - 1; i >= -1; i--) {
     if (i === at && opts.record) inner = opts.record(inner, around[i + 1]!);
+    if (i === transportAt && i >= 0 && opts.ship) inner = opts.ship(inner, around[i + 1]!);
     if (i < 0) break;
     const l = layers[i]!;
     const context = {

@@ -118,6 +118,16 @@ export function resolveRunner(inp: RunnerInputs, name: string): ResolvedRunner {
  */
 export function recordPosition(layers: readonly ResolvedLayer[]): number {
   const scheduler = layers.findIndex((l) => l.manifest.kind === 'scheduler');
-  if (scheduler >= 0) return scheduler;
+  return scheduler >= 0 ? scheduler : transportPosition(layers);
+}
+
+/** The innermost transport layer (ssh), or -1: where a remote run's code is shipped to. */
+export function transportPosition(layers: readonly ResolvedLayer[]): number {
   return layers.map((l) => l.manifest.kind).lastIndexOf('transport');
+}
+
+/** Whether the run's files live on the far side of a transport (a remote run). */
+export function isRemote(layers: readonly ResolvedLayer[]): boolean {
+  const t = transportPosition(layers);
+  return t >= 0 && t <= recordPosition(layers);
 }

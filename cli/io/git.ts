@@ -86,3 +86,16 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
     await fs.rm(lock, { force: true });
   }
 }
+
+/** A git bundle of the run's commit (under refs/qwex/runs/<id>), to ship inside a remote run's script. */
+export async function bundleForRun(root: string, id: string, sha: string): Promise<Buffer> {
+  const ref = `refs/qwex/runs/${id}`;
+  await git(['update-ref', ref, sha], root);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qwex-bundle-'));
+  try {
+    await git(['bundle', 'create', '-q', path.join(dir, 'run.bundle'), ref], root);
+    return await fs.readFile(path.join(dir, 'run.bundle'));
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,57 @@
+// qwex run through the ssh layer against a real private sshd on 127.0.0.1: the commit is shipped
+// inside the rendered script and checked out on the far side. No stand-ins.
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { project } from './helpers.js';
+import { startSshd, type Sshd } from '../support/sshd.js';
+
+let sshd: Sshd;
+beforeAll(async () => void (sshd = await startSshd()), 20_000);
+afterAll(() => sshd?.stop());
+
+async function remoteRepo() {
+  const p = await project();
+  const remote = path.join(sshd.state, `remote-${path.basename(path.dirname(p.dir))}`);
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: p.dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  expect((await p.run('add', 'ssh')).code).toBe(0);
+  const config = path.join(p.dir, '.qwex/config.yaml');
+  await fs.writeFile(config, (await fs.readFile(config, 'utf8')).replace('runners:\n', `runners:\n  box:\n    layers:\n${sshd.layer(remote)}`));
+  await fs.writeFile(path.join(p.dir, 'train.py'), 'print("v1")\n');
+  git('add', '-A');
+  git('commit', '-qm', 'init');
+  const json = async (...args: string[]) => JSON.parse((await p.run(...args, '--json')).stdout);
+  return { ...p, git, json, remote };
+}
+
+describe('qwex run over ssh (real sshd on 127.0.0.1)', () => {
+  it('ships the commit, runs in its worktree on the remote, streams output and passes the exit code', async () => {
+    const p = await remoteRepo();
+    await fs.writeFile(path.join(p.dir, 'train.py'), 'print("dirty")\n'); // uncommitted: a snapshot travels
+    const r = await p.run('run', '-r', 'box', '--', 'sh', '-c', 'cat train.py; pwd; echo "to stderr" >&2; mkdir -p out; echo w > out/w.txt; exit 3');
+    expect(r.code, r.stderr).toBe(3);
+    const [run] = (await p.json('list')).runs;
+    expect(run).toMatchObject({ runner: 'box', status: 'failed', exit_code: 3 });
+    expect(r.stdout).toBe(`print("dirty")\n${p.remote}/runs/${run.id}/src\n`);
+    expect(r.stderr).toContain('to stderr');
+    // The run dir on the far side, written by the record wrapper there.
+    const far = path.join(p.remote, 'runs', run.id);
+    expect(await fs.readFile(path.join(far, 'meta/status'), 'utf8')).toBe('failed\n');
+    expect(await fs.readFile(path.join(far, 'meta/commit'), 'utf8')).toBe(`${run.commit}\n`);
+    expect(await fs.readFile(path.join(far, 'files/out/w.txt'), 'utf8')).toBe('w\n');
+    expect(await fs.stat(path.join(far, 'src')).catch(() => 'gone')).toBe('gone'); // worktree removed after the run
+    // The bare repository holds the shipped commit.
+    expect(execFileSync('git', ['-C', path.join(p.remote, 'repos', 'proj.git'), 'cat-file', '-t', run.commit], { encoding: 'utf8' }).trim()).toBe('commit');
+  });
+
+  it('hostile argv arrives byte-identical; command not found is 127', async () => {
+    const p = await remoteRepo();
+    const args = ["it's", '$(id)', '`id`', 'a\\b', 'x\ny', '!', '*', '~', '-n', '--', '', 'é 中 😀', '; rm -rf ~'];
+    const r = await p.run('run', '-r', 'box', '--', 'sh', '-c', 'for a in "$@"; do printf "[%s]" "$a"; done', 'argv0', ...args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(args.map((a) => `[${a}]`).join(''));
+    const missing = await p.run('run', '-r', 'box', '--', 'qwex-no-such-command');
+    expect(missing.code).toBe(127);
+  });
+});
