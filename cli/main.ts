@@ -157,6 +157,27 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/runs.js'), (m) => m.logs));
 
   program
+    .command('artifacts')
+    .description('the files a run collected (path, size, sha256)')
+    .argument('<id>', 'run id or a unique prefix of it')
+    .addOption(json())
+    .action(lazy(() => import('./commands/artifacts.js'), (m) => m.artifacts));
+
+  program
+    .command('pull')
+    .description('copy a run’s collected files back (default .qwex/runs/<id>/files/)')
+    .argument('<id>', 'run id or a unique prefix of it')
+    .option('--to <dir>', 'where to put them')
+    .action(lazy(() => import('./commands/artifacts.js'), (m) => m.pull));
+
+  program
+    .command('checkout')
+    .description('a git worktree at a run’s commit (default .qwex/checkouts/<id>)')
+    .argument('<id>', 'run id or a unique prefix of it')
+    .argument('[dir]', 'where to put the worktree')
+    .action(lazy(() => import('./commands/checkout.js'), (m) => m.checkout));
+
+  program
     .command('cancel')
     .description('stop a run: TERM to its whole process group, then KILL after the grace period')
     .argument('<id>', 'run id or a unique prefix of it')

@@ -49,18 +49,29 @@ export async function logs(id: string, opts: { follow?: boolean; stderr?: boolea
 }
 
 export async function cancel(id: string, opts: { grace?: string }, ctx: Ctx): Promise<void> {
-  const r = await findRun(await runsOf(ctx), id);
+  const project = await openProject(ctx.cwd);
+  const r = await findRun(runsDir(ctx.env, workspaceName((await project.config()).name)), id);
   if (TERMINAL.has(r.status)) return void ctx.err.write(`run ${r.id} is already ${r.status}\n`);
-  const wrapper = Number(r.meta.wrapper_pid);
-  const group = Number(r.meta.pid);
-  if (!(wrapper > 0)) throw new QwexError('USAGE', `run ${r.id} has not started yet (no wrapper pid)`, { hint: `try again in a moment: qwex status ${r.id}` });
-  // TERM to the wrapper: it forwards the signal to the command's whole process group and records
-  // "cancelled". What is still alive after the grace period gets KILL.
-  signal(wrapper, 'SIGTERM');
   const graceMs = (Number(opts.grace ?? 10) || 10) * 1000;
-  for (const end = Date.now() + graceMs; Date.now() < end; await new Promise((res) => setTimeout(res, 100))) if (TERMINAL.has((await readRun(r.dir)).status)) break;
-  if (group > 0) signal(-group, 'SIGKILL');
-  signal(wrapper, 'SIGKILL');
+  const wrapper = Number(r.meta.wrapper_pid);
+  if (r.meta.remote_dir) {
+    // The far side's record wrapper gets TERM (it forwards to the command's process group and
+    // records "cancelled"), then KILL for what is left; the local launcher last.
+    const { probe } = await import('../io/probe.js');
+    const term = await probe(project, r, 'w=$(cat "$RUN/meta/wrapper_pid" 2>/dev/null) || exit 3; kill -TERM "$w" 2>/dev/null; exit 0');
+    if (term.code === 3) throw new QwexError('USAGE', `run ${r.id} has not started on its host yet`, { hint: `try again in a moment: qwex status ${r.id}` });
+    await probe(project, r, `i=0; while [ $i -lt ${Math.ceil(graceMs / 500)} ]; do case $(cat "$RUN/meta/status" 2>/dev/null) in running|'') sleep 0.5; i=$((i+1)) ;; *) exit 0 ;; esac; done; g=$(cat "$RUN/meta/pid" 2>/dev/null) && kill -KILL -"$g" 2>/dev/null; exit 0`);
+  } else if (!(wrapper > 0)) throw new QwexError('USAGE', `run ${r.id} has not started yet (no wrapper pid)`, { hint: `try again in a moment: qwex status ${r.id}` });
+  else {
+    // TERM to the wrapper: it forwards the signal to the command's whole process group and records
+    // "cancelled". What is still alive after the grace period gets KILL.
+    signal(wrapper, 'SIGTERM');
+    for (const end = Date.now() + graceMs; Date.now() < end; await new Promise((res) => setTimeout(res, 100))) if (TERMINAL.has((await readRun(r.dir)).status)) break;
+    if (Number(r.meta.pid) > 0) signal(-Number(r.meta.pid), 'SIGKILL');
+  }
+  if (r.meta.remote_dir && wrapper > 0) signal(wrapper, 'SIGTERM');
+  for (const end = Date.now() + 5000; Date.now() < end && !TERMINAL.has((await readRun(r.dir)).status); ) await new Promise((res) => setTimeout(res, 100));
+  if (!r.meta.remote_dir) signal(wrapper, 'SIGKILL');
   ctx.err.write(`cancelled run ${r.id} (${(await readRun(r.dir)).status})\n`);
 }
 

@@ -39,4 +39,7 @@ export const GITIGNORE = `# per-machine overrides and secrets (hosts, accounts, 
 targets/
 # qwex's scratch space for atomic installs
 .tmp/
+# run artifacts pulled back (qwex pull) and worktrees of runs' commits (qwex checkout)
+runs/
+checkouts/
 `;

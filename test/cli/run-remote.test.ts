@@ -54,4 +54,31 @@ describe('qwex run over ssh (real sshd on 127.0.0.1)', () => {
     const missing = await p.run('run', '-r', 'box', '--', 'qwex-no-such-command');
     expect(missing.code).toBe(127);
   });
+
+  it('pull brings the remote run’s files back; cancel stops the remote process group', async () => {
+    const p = await remoteRepo();
+    const done = await p.run('run', '-r', 'box', '--', 'sh', '-c', 'mkdir -p out/d; echo remote > out/d/f.txt');
+    expect(done.code, done.stderr).toBe(0);
+    const [first] = (await p.json('list')).runs;
+    expect((await p.run('pull', first.id)).code).toBe(0);
+    expect(await fs.readFile(path.join(p.dir, `.qwex/runs/${first.id}/files/out/d/f.txt`), 'utf8')).toBe('remote\n');
+    expect((await p.json('artifacts', first.id)).files.map((f: { path: string }) => f.path)).toEqual(['out/d/f.txt']);
+
+    const marker = `sleep 5${Math.floor(Math.random() * 1000)}.5`;
+    const id = (await p.run('run', '-r', 'box', '-d', '--', 'sh', '-c', `${marker} & ${marker} & wait`)).stdout.trim();
+    const far = path.join(p.remote, 'runs', id);
+    for (let i = 0; i < 100 && !(await fs.readFile(path.join(far, 'meta/pid'), 'utf8').catch(() => '')); i++) await new Promise((r) => setTimeout(r, 100));
+    const c = await p.run('cancel', id, '--grace', '5');
+    expect(c.code, c.stderr).toBe(0);
+    expect(await fs.readFile(path.join(far, 'meta/status'), 'utf8')).toBe('cancelled\n');
+    const left = (() => {
+      try {
+        return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim(); // pgrep never lists itself
+      } catch {
+        return '';
+      }
+    })();
+    expect(left).toBe('');
+    expect((await p.json('status', id)).status).toBe('cancelled');
+  });
 });

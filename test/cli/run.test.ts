@@ -122,6 +122,21 @@ describe('qwex run (local)', () => {
     expect(await fs.readFile(path.join(run.dir, 'files/out/sub/model.txt'), 'utf8')).toBe('model\n');
   });
 
+  it('artifacts lists them, pull copies them back, checkout makes a worktree at the run’s commit', async () => {
+    const p = await repo();
+    const r = await p.run('run', '--', 'sh', '-c', 'mkdir -p out; echo result > out/r.txt');
+    expect(r.code, r.stderr).toBe(0);
+    const [run] = (await p.json('list')).runs;
+    expect((await p.json('artifacts', run.id)).files).toEqual([{ path: 'out/r.txt', size: 7, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    const pulled = await p.run('pull', run.id);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(await fs.readFile(path.join(p.dir, `.qwex/runs/${run.id}/files/out/r.txt`), 'utf8')).toBe('result\n');
+    const co = await p.run('checkout', run.id);
+    expect(co.code, co.stderr).toBe(0);
+    expect(await fs.readFile(path.join(co.stdout.trim(), 'train.py'), 'utf8')).toBe('print(1)\n');
+    expect(p.git('status', '--porcelain')).toBe(''); // runs/ and checkouts/ are git-ignored
+  });
+
   it('ten concurrent runs never share a run dir, log or worktree', async () => {
     const p = await repo();
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => p.run('run', '--name', `n${i}`, '--', 'sh', '-c', `echo run-${i}; sleep 0.3`)));
