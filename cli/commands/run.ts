@@ -75,19 +75,32 @@ export async function run(argv: string[], opts: RunOptions, ctx: Ctx): Promise<n
     ctx.err.write(`${ctx.color.dim(`qwex: run ${id} started; qwex logs -f ${id} follows it`)}\n`);
     return 0;
   }
-  ctx.err.write(`${ctx.color.dim(`qwex: run ${id} (${runner.name}, ${commit.sha.slice(0, 12)}); Ctrl-C detaches`)}\n`);
+  ctx.err.write(`${ctx.color.dim(`qwex: run ${id} (${runner.name}, ${commit.sha.slice(0, 12)}); Ctrl-C ${ctx.interactive ? 'detaches, twice cancels' : 'detaches'}`)}\n`);
   let ended = false;
   let detached = false;
+  let cancelling = false;
   void launched.exited.then(() => (ended = true));
+  // Ctrl-C once: detach (on a terminal after a short pause in which a second Ctrl-C cancels
+  // instead); the run goes on without us. Twice: cancel it and wait for the end.
+  let pending: NodeJS.Timeout | undefined;
   const onInt = () => {
-    detached = true;
-    ctx.err.write(`\nqwex: detached; the run goes on. qwex logs -f ${id} · qwex cancel ${id}\n`);
+    if (pending || !ctx.interactive) {
+      if (pending) clearTimeout(pending);
+      if (!ctx.interactive) return void ((detached = true), ctx.err.write(`\nqwex: detached; the run goes on. qwex logs -f ${id} · qwex cancel ${id}\n`));
+      cancelling = true;
+      ctx.err.write(`\nqwex: cancelling run ${id}…\n`);
+      void import('./runs.js').then((m) => m.cancel(id, { grace: '10' }, { ...ctx, err: { write: () => true } }));
+      return;
+    }
+    ctx.err.write(`\nqwex: detaching in 2 s; press Ctrl-C again to cancel the run instead\n`);
+    pending = setTimeout(() => ((detached = true), ctx.err.write(`qwex: detached; the run goes on. qwex logs -f ${id} · qwex cancel ${id}\n`)), 2000);
   };
-  process.once('SIGINT', onInt);
+  process.on('SIGINT', onInt);
   try {
-    await followLogs(runDir, ctx.out, ctx.err, async () => ended || detached, { wake: launched.exited });
+    await followLogs(runDir, ctx.out, ctx.err, async () => ended || (detached && !cancelling), { wake: launched.exited });
   } finally {
     process.off('SIGINT', onInt);
+    if (pending) clearTimeout(pending);
   }
   if (detached) return 130;
   const done = await readRun(runDir);

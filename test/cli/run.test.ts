@@ -1,9 +1,9 @@
 // qwex run and the run commands, on local runs in temp git repositories.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { project } from './helpers.js';
+import { BIN, project } from './helpers.js';
 import { installStandins } from '../support/standins.js';
 
 async function repo() {
@@ -120,6 +120,24 @@ describe('qwex run (local)', () => {
     const manifest = await fs.readFile(path.join(run.dir, 'files/.manifest.tsv'), 'utf8');
     expect(manifest).toMatch(/^6\t[0-9a-f]{64}\tout\/sub\/model\.txt\n$/);
     expect(await fs.readFile(path.join(run.dir, 'files/out/sub/model.txt'), 'utf8')).toBe('model\n');
+  });
+
+  it('Ctrl-C without a terminal detaches: qwex exits 130 and the run goes on to the end', async () => {
+    const p = await repo();
+    const child = spawn(process.execPath, [BIN, 'run', '--', 'sh', '-c', 'echo started; sleep 1; echo finished'], { cwd: p.dir, env: { ...process.env, HOME: path.join(p.dir, '..', 'proj-home'), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    while (!out.includes('started')) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(130);
+    expect(err).toContain('detached; the run goes on');
+    const [run] = (await p.json('list')).runs;
+    const s = await p.waitFor(run.id, (x) => x.status !== 'running' && x.status !== 'pending');
+    expect(s.status).toBe('succeeded');
+    expect(await fs.readFile(path.join(run.dir, 'logs/stdout.log'), 'utf8')).toBe('started\nfinished\n');
   });
 
   it('artifacts lists them, pull copies them back, checkout makes a worktree at the run’s commit', async () => {
