@@ -30,7 +30,10 @@ export async function list(opts: { runner?: string; status?: string; json?: bool
 }
 
 export async function status(id: string, opts: { json?: boolean }, ctx: Ctx): Promise<void> {
-  const r = await findRun(await runsOf(ctx), id);
+  let r = await findRun(await runsOf(ctx), id);
+  // A remote run whose local launcher is gone (laptop closed, qwex killed) is still going, or
+  // finished, on its host: ask the host, through the runner's transport.
+  if (r.meta.remote_dir && r.status === 'lost') r = await remoteRun(r, ctx);
   const s = summary(r);
   if (opts.json) return printJson(ctx, { ...s, meta: r.meta });
   ctx.out.write(Object.entries(s).filter(([, v]) => v !== null).map(([k, v]) => `${k.padEnd(13)}${v}`).join('\n') + '\n');
@@ -73,6 +76,18 @@ export async function cancel(id: string, opts: { grace?: string }, ctx: Ctx): Pr
   for (const end = Date.now() + 5000; Date.now() < end && !TERMINAL.has((await readRun(r.dir)).status); ) await new Promise((res) => setTimeout(res, 100));
   if (!r.meta.remote_dir) signal(wrapper, 'SIGKILL');
   ctx.err.write(`cancelled run ${r.id} (${(await readRun(r.dir)).status})\n`);
+}
+
+async function remoteRun(r: Run, ctx: Ctx): Promise<Run> {
+  const { probe } = await import('../io/probe.js');
+  const got = await probe(await openProject(ctx.cwd), r, 'for f in "$RUN"/meta/*; do [ -f "$f" ] && printf "%s\\t%s\\n" "${f##*/}" "$(head -n 1 "$f")"; done; printf "now\\t%s\\n" "$(date +%s)"');
+  if (got.code !== 0) return r;
+  const meta = Object.fromEntries(got.stdout.toString('utf8').split('\n').filter(Boolean).map((l) => l.split('\t') as [string, string]));
+  const { deriveStatus } = await import('../core/run-status.js');
+  // Judged by the host's clock and heartbeat; its pids are not ours to check from here.
+  const status = deriveStatus(meta, { epochSeconds: Number(meta.now), host: '', alive: () => true });
+  delete meta.now;
+  return { ...r, meta: { ...r.meta, ...meta, remote_dir: r.meta.remote_dir }, status };
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

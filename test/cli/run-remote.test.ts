@@ -81,4 +81,18 @@ describe('qwex run over ssh (real sshd on 127.0.0.1)', () => {
     expect(left).toBe('');
     expect((await p.json('status', id)).status).toBe('cancelled');
   });
+
+  it('status asks the host when the local side of a remote run is gone', async () => {
+    const p = await remoteRepo();
+    const id = (await p.run('run', '-r', 'box', '-d', '--', 'sh', '-c', 'sleep 3; echo done')).stdout.trim();
+    const far = path.join(p.remote, 'runs', id);
+    for (let i = 0; i < 100 && !(await fs.readFile(path.join(far, 'meta/pid'), 'utf8').catch(() => '')); i++) await new Promise((r) => setTimeout(r, 100));
+    const local = await p.json('status', id);
+    process.kill(Number(local.meta.wrapper_pid), 'SIGKILL'); // the local launcher dies; the remote run does not
+    const s = await p.json('status', id);
+    expect(s.status).toBe('running');
+    expect(s.meta.host).toBeTruthy();
+    for (let i = 0; i < 100 && (await p.json('status', id)).status === 'running'; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await p.json('status', id)).toMatchObject({ status: 'succeeded', exit_code: 0 });
+  });
 });
