@@ -57,6 +57,11 @@ export async function cancel(id: string, opts: { grace?: string }, ctx: Ctx): Pr
   if (TERMINAL.has(r.status)) return void ctx.err.write(`run ${r.id} is already ${r.status}\n`);
   const graceMs = (Number(opts.grace ?? 10) || 10) * 1000;
   const wrapper = Number(r.meta.wrapper_pid);
+  // Schedulers and containers first, by their own means (scancel --full, docker stop, kubectl
+  // delete job): the wrapper may sit on another node, and a container belongs to its daemon.
+  const { cancelThroughLayers } = await import('../io/probe.js');
+  const said = await cancelThroughLayers(project, r);
+  if (said) ctx.err.write(said);
   if (r.meta.remote_dir) {
     // The far side's record wrapper gets TERM (it forwards to the command's process group and
     // records "cancelled"), then KILL for what is left; the local launcher last.

@@ -172,3 +172,28 @@ export function composeRunner(opts: {
   return { script: inner, dirs };
 }
 
+/**
+ * A layer's lifecycle template (cancel.sh.j2, status.sh.j2) for a run, rendered with the same
+ * values and run dir as the layer had in the run, and no `inner`.
+ */
+export function renderLifecycle(opts: {
+  runner: string;
+  layers: readonly ResolvedLayer[];
+  files: ReadonlyMap<string, string>;
+  filePath: (layer: ResolvedLayer, file: string) => string;
+  run: RunInfo;
+  index: number;
+  file: string;
+}): string {
+  const dirs = runDirs(opts.layers, opts.runner, opts.run);
+  const l = opts.layers[opts.index]!;
+  const scheduler = opts.layers.find((x) => x.manifest.kind === 'scheduler');
+  const gpus = typeof scheduler?.values.gpus === 'number' ? scheduler.values.gpus : 0;
+  return renderFile(makeEnvironment(opts.files), opts.filePath(l, opts.file), {
+    ...l.values,
+    run: { id: opts.run.id, dir: dirs[opts.index], name: opts.run.name, commit: opts.run.commit, argv: [] },
+    code: { dir: `${dirs[opts.index]}/src` },
+    ctx: { mounts: [], env: {}, gpus },
+    layer: { name: l.name, version: l.manifest.version },
+  });
+}

@@ -32,11 +32,46 @@ export async function probe(project: Project, run: Run, body: string): Promise<{
     argv: ['sh', '-c', script],
     run: { id: run.id, name: run.meta.name ?? run.id, commit: run.meta.commit ?? '', localDir: run.dir },
   });
+  return runScript(composed);
+}
+
+/**
+ * Runs every layer's own `cancel.sh.j2` for a run (scancel, docker stop, kubectl delete job):
+ * the ones inside a transport on the far side through it, the others here. Returns their stderr.
+ */
+export async function cancelThroughLayers(project: Project, run: Run): Promise<string> {
+  if (!run.meta.runner) return '';
+  const loaded = await loadRunner(project, run.meta.runner);
+  const runner = resolveRunner(loaded.inputs, loaded.name);
+  const t = transportPosition(runner.layers);
+  const { composeRunner, renderLifecycle } = await import('../core/render.js');
+  const info = { id: run.id, name: run.meta.name ?? run.id, commit: run.meta.commit ?? '', localDir: run.dir };
+  let said = '';
+  for (const [i, l] of runner.layers.entries()) {
+    if (l.manifest.kind === 'transport' || !loaded.files.has(templatePath(l.name, 'cancel.sh.j2'))) continue;
+    const own = renderLifecycle({ runner: runner.name, layers: runner.layers, files: loaded.files, filePath: (x, f) => templatePath(x.name, f), run: info, index: i, file: 'cancel.sh.j2' });
+    const script =
+      i > t && t >= 0
+        ? composeRunner({
+            runner: runner.name,
+            layers: runner.layers.slice(0, t + 1).map((x, k) => (k === t ? { ...x, values: { ...x.values, mode: 'attach' } } : x)),
+            files: loaded.files,
+            mainPath: (x) => templatePath(x.name, x.manifest.main),
+            argv: ['sh', '-c', own],
+            run: info,
+          }).script
+        : own;
+    said += (await runScript(script)).stderr;
+  }
+  return said;
+}
+
+async function runScript(script: string): Promise<{ code: number; stdout: Buffer; stderr: string }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'qwex-probe-'));
   try {
-    await fs.writeFile(path.join(dir, 'probe.sh'), composed);
+    await fs.writeFile(path.join(dir, 'script.sh'), script);
     return await new Promise((resolve, reject) => {
-      const child = spawn('sh', [path.join(dir, 'probe.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('sh', [path.join(dir, 'script.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       let err = '';
       child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -102,8 +102,9 @@ describe('qwex run (local)', () => {
     const p = await repo();
     const id = (await p.run('run', '-d', '--', 'sh', '-c', 'for i in 1 2 3; do echo tick $i; sleep 0.2; done; exit 7')).stdout.trim();
     const f = await p.run('logs', '-f', id);
-    expect(f.code).toBe(7);
-    expect(f.stdout).toBe('tick 1\ntick 2\ntick 3\n');
+    const why = `${f.stderr}\n${JSON.stringify((await p.json('status', id)).meta)}`;
+    expect(f.stdout, why).toBe('tick 1\ntick 2\ntick 3\n');
+    expect(f.code, why).toBe(7);
     expect((await p.run('logs', id)).stdout).toBe('tick 1\ntick 2\ntick 3\n');
     const missing = await p.run('logs', 'zzz');
     expect(missing.code).toBe(3);

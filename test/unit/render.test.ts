@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { assertNoConflictMarkers, composeRunner, makeEnvironment, renderFile } from '../../cli/core/render.js';
+import { assertNoConflictMarkers, composeRunner, makeEnvironment, renderFile, renderLifecycle } from '../../cli/core/render.js';
 import { argvFilter, b64, commandScript, ident, json, shEval, shq } from '../../cli/core/shell.js';
 import { makeRunId } from '../../cli/core/run-id.js';
 import { QwexError } from '../../cli/core/errors.js';
@@ -119,6 +119,25 @@ describe('composeRunner', () => {
     ]);
     expect(dirs).toEqual(['/home/me/p/.qwex/runs/r1', '/scratch/me/qwex/runs/r1', '/scratch/me/qwex/runs/r1']);
     expect(sh(script).toString()).toBe("[a'b][]");
+  });
+
+  it('places the record wrapper inside the scheduler and code shipping inside the transport', () => {
+    const seen: string[] = [];
+    const { script } = composeRunner({
+      runner: 'hpc',
+      layers: [layer('ssh', 't/remote.j2', { remote_base: '/scratch/q' }, 'transport'), layer('slurm', 't/sched.j2', { gpus: 0 }, 'scheduler'), layer('outer', 't/outer.j2', {})],
+      files, mainPath: (l) => l.manifest.main, argv: ['true'], run,
+      record: (inner, dir) => (seen.push(`record@${dir}:${inner.includes("# 'outer'")}`), `#!/bin/sh\n# RECORD\n${inner}`),
+      ship: (inner, dir) => (seen.push(`ship@${dir}:${inner.includes('# sched')}`), `#!/bin/sh\n# SHIP\n${inner}`),
+    });
+    expect(seen).toEqual(['record@/scratch/q/runs/r1:true', 'ship@/scratch/q/runs/r1:true']);
+    expect(script).toMatch(/^#!\/bin\/sh\n# remote/); // the transport stays outermost
+  });
+
+  it('renders a layer’s lifecycle template with the run dir it had in the run', () => {
+    const lc = new Map([...files, ['t/cancel.j2', '#!/bin/sh\nscancel --full --signal=TERM "$(cat {{ (run.dir ~ "/meta/scheduler_id") | shq }})"\n']]);
+    const out = renderLifecycle({ runner: 'hpc', layers: [layer('ssh', 't/remote.j2', { remote_base: '/scratch/q' }, 'transport'), layer('slurm', 't/sched.j2', {}, 'scheduler')], files: lc, filePath: () => 't/cancel.j2', run, index: 1, file: 'cancel.sh.j2' });
+    expect(out).toBe(`#!/bin/sh\nscancel --full --signal=TERM "$(cat '/scratch/q/runs/r1/meta/scheduler_id')"\n`);
   });
 
   it('refuses a ~ remote_base when layers sit inside it, naming the input', () => {
