@@ -184,6 +184,18 @@ export function buildProgram(): Command {
     .option('--grace <seconds>', 'seconds between TERM and KILL', '10')
     .action(lazy(() => import('./commands/runs.js'), (m) => m.cancel));
 
+  program
+    .command('fork')
+    .description('package your edited copy of an installed template as a one-item registry to share (git repo, gist, folder)')
+    .argument('<name>', 'installed template to fork')
+    .option('--as <newname>', 'publish it under another name')
+    .option('--fork-version <version>', 'version to publish (default: the upstream version + -fork.N; `--version` is qwex’s own)')
+    .option('--out <dir>', 'folder to write (default: ./<name>-fork)')
+    .option('--git', 'make the folder a git repository and commit the fork, ready to push')
+    .option('--flat', 'write only <name>.qwex.json and README.md (a gist holds flat files only)')
+    .addOption(json())
+    .action(lazy(() => import('./commands/fork.js'), (m) => m.fork));
+
   const reg = program.command('registry').description('build and check registries');
   reg
     .command('build')
@@ -199,6 +211,12 @@ export function buildProgram(): Command {
     .argument('[dir]', 'registry folder or URL', 'registry')
     .addOption(json())
     .action(lazy(() => import('./commands/registry.js'), (m) => m.registryValidate));
+  reg
+    .command('init')
+    .description('scaffold an org registry: templates/, a README and a CI check')
+    .argument('<dir>', 'folder to create')
+    .addOption(json())
+    .action(lazy(() => import('./commands/registry.js'), (m) => m.registryInit));
 
   return program;
 }

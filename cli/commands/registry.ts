@@ -77,3 +77,69 @@ export async function registryValidate(dir: string, opts: { json?: boolean }, ct
     throw new QwexError('REGISTRY_INVALID', `${dir} has ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`, { hint: 'fix the templates and rebuild with qwex registry build' });
   if (!opts.json) ctx.err.write(`${dir}: ${Object.keys(index.items).length} templates, ${versions} versions, all valid\n`);
 }
+
+// `qwex registry init DIR`: an org registry to start from. Existing files are never overwritten.
+export async function registryInit(dir: string, opts: { json?: boolean }, ctx: Ctx): Promise<void> {
+  const root = path.resolve(ctx.cwd, dir);
+  const files: Record<string, string> = {
+    'templates/README.md': `Put one folder per template here: layer.json, the .j2 files and a README.md.\nStart from an installed one: cp -r ../your-project/.qwex/templates/ssh templates/ssh-cluster\n(then set "name" in its layer.json to the folder name and "version" to 1.0.0).\n`,
+    'README.md': [
+      `# ${path.basename(root)}: a qwex registry`,
+      '',
+      'Templates live in `templates/<name>/`; `registry/` is built from them and committed.',
+      '',
+      '```sh',
+      'qwex registry build templates --out registry   # publish new versions (bump "version" in layer.json)',
+      'qwex registry validate registry                # schemas, integrity, requirements',
+      '```',
+      '',
+      'A published version never changes: edit a template, bump its version, build, commit.',
+      '',
+      '## Use it from a project',
+      '',
+      'In `.qwex/config.yaml`:',
+      '',
+      '```yaml',
+      'registries:',
+      '  "@acme":',
+      '    url: https://raw.githubusercontent.com/OWNER/REPO/main/registry/',
+      '    headers:                      # for a private registry; values come from the environment',
+      '      Authorization: "Bearer ${GITHUB_TOKEN}"',
+      '```',
+      '',
+      'then `qwex add @acme/<name>`. Without config: `qwex add github:OWNER/REPO/registry#main` or',
+      '`qwex add git+https://host/OWNER/REPO.git#main:registry` (the lock records the commit, and',
+      '`qwex diff` / `qwex update` follow the branch).',
+      '',
+    ].join('\n'),
+    '.github/workflows/qwex-registry.yml': [
+      '# CI: the built registry must be up to date with templates/ and valid.',
+      'name: qwex registry',
+      'on: [push, pull_request]',
+      'jobs:',
+      '  check:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '      - uses: actions/setup-node@v4',
+      '        with: { node-version: 20 }',
+      '      - run: npx --yes qwex registry build templates --out registry --check',
+      '      - run: npx --yes qwex registry validate registry',
+      '',
+    ].join('\n'),
+  };
+  const written: string[] = [];
+  const kept: string[] = [];
+  for (const [rel, content] of Object.entries(files)) {
+    if ((await readText(path.join(root, rel))) !== undefined) kept.push(rel);
+    else {
+      await atomicWrite(path.join(root, rel), content);
+      written.push(rel);
+    }
+  }
+  if (opts.json) return printJson(ctx, { dir: root, written, kept });
+  const c = ctx.color;
+  for (const rel of written) ctx.err.write(`${c.green('created')} ${path.join(dir, rel)}\n`);
+  for (const rel of kept) ctx.err.write(`${c.dim('kept   ')} ${path.join(dir, rel)} (already there)\n`);
+  ctx.err.write(`next: add templates to ${path.join(dir, 'templates')}/, then qwex registry build ${path.join(dir, 'templates')} --out ${path.join(dir, 'registry')}\n`);
+}

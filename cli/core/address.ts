@@ -8,7 +8,11 @@ export type TemplateAddress =
   | { kind: 'namespaced'; namespace: string; name: string; range?: string }
   | { kind: 'path'; path: string }
   | { kind: 'url'; url: string }
-  | { kind: 'git-host'; host: 'github' | 'gitlab' | 'gist'; ref: string };
+  // gist:ID[/FILE][@REV], github:|gitlab:owner/repo[/path][#ref], git+<url>[#ref[:path]], git://…;
+  // `ref` is the rest of the spec after the host prefix (io/git-host.ts reads it).
+  | { kind: 'git-host'; host: 'github' | 'gitlab' | 'gist' | 'git'; ref: string };
+
+const GIST_URL_RE = /^https?:\/\/gist\.github\.com\/(?:[^/]+\/)?([0-9a-zA-Z]+?)(?:\.git)?\/?$/i;
 
 const NAMESPACED_RE = /^(@[a-z0-9][a-z0-9-]*)\/([^@]+)(?:@(.+))?$/;
 const NAMED_RE = /^([^@/\\]+)(?:@(.+))?$/;
@@ -16,7 +20,11 @@ const NAMED_RE = /^([^@/\\]+)(?:@(.+))?$/;
 export function parseTemplateAddress(spec: string): TemplateAddress {
   const s = spec.trim();
   if (s === '') throw new QwexError('USAGE', 'empty template name', { hint: 'qwex search  # to list the templates' });
+  const gistUrl = GIST_URL_RE.exec(s);
+  if (gistUrl) return { kind: 'git-host', host: 'gist', ref: gistUrl[1]! };
   if (/^https?:\/\//i.test(s)) return { kind: 'url', url: s };
+  if (/^git\+(https?|file|ssh|git):\/\/./i.test(s)) return { kind: 'git-host', host: 'git', ref: s.slice(4) };
+  if (/^git:\/\/./i.test(s)) return { kind: 'git-host', host: 'git', ref: s };
   const host = /^(github|gitlab|gist):(.+)$/.exec(s);
   if (host) return { kind: 'git-host', host: host[1] as 'github' | 'gitlab' | 'gist', ref: host[2]! };
   if (/^(\.{1,2}|~)?\//.test(s) || s.endsWith('.json') || s.startsWith('file:')) return { kind: 'path', path: s.replace(/^file:(\/\/)?/, '') };
@@ -25,7 +33,7 @@ export function parseTemplateAddress(spec: string): TemplateAddress {
   const named = NAMED_RE.exec(s);
   if (named) return { kind: 'name', name: checkName(named[1]!, spec), ...rangeOf(named[2]) };
   throw new QwexError('USAGE', `cannot read "${spec}" as a template`, {
-    hint: 'use a name (ssh, ssh@^1.0.0), @ns/name, a path to an item or registry, or an http(s) URL',
+    hint: 'use a name (ssh, ssh@^1.0.0), @ns/name, a path to an item or registry, an http(s) URL, gist:ID, github:owner/repo[/path][#ref] or git+https://…',
   });
 }
 

@@ -37,9 +37,7 @@ export async function sourceFor(address: TemplateAddress, sc: SourceContext): Pr
     case 'url':
       return locationSource(address.url, {}, sc);
     case 'git-host':
-      throw new QwexError('USAGE', `${address.host}: sources are not supported by this version of qwex`, {
-        hint: 'install from a registry folder, an item .json path, or an http(s) URL of an item or registry',
-      });
+      return (await import('./git-host.js')).gitHostSource(address, sc);
   }
 }
 
@@ -109,6 +107,13 @@ export async function fetchTemplate(spec: string, sc: SourceContext, opts: { pre
       hint: `qwex add <name> --registry ${spec}  # names: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}`,
     });
   const range = named ? address.range : undefined;
+  if (!named) {
+    // What the user pointed at is what they want, even when it only has prereleases (a fork's
+    // 1.2.0-fork.1). A git source follows its ref: later versions (1.2.0-fork.2) are updates.
+    const pre = opts.pre || index.items[name]!.versions.every((v) => v.version.includes('-'));
+    const item = await fetchFrom(source, name, undefined, { ...opts, pre });
+    return { source, item, range: address.kind === 'git-host' ? `^${item.version}` : undefined };
+  }
   return { source, item: await fetchFrom(source, name, range, opts), range };
 }
 
@@ -132,5 +137,6 @@ export async function fetchFrom(source: RegistrySource, name: string, range: str
 export async function sourceOfLockEntry(source: string, sc: SourceContext): Promise<RegistrySource> {
   if (source === 'embedded') return folderRegistry(embeddedRegistryDir(), 'embedded');
   if (source.startsWith('@')) return namespaceSource(source, sc);
+  if (/^(gist|github|gitlab):|^git\+/.test(source)) return (await import('./git-host.js')).gitHostSourceFromLock(source, sc);
   return locationSource(source, {}, { ...sc, cwd: sc.projectRoot ?? sc.cwd });
 }

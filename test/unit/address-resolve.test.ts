@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTemplateAddress } from '../../cli/core/address.js';
 import { resolveVersion, defaultRequested } from '../../cli/core/resolve.js';
 import { QwexError } from '../../cli/core/errors.js';
+import { formatGitSpec, parseGitSpec } from '../../cli/io/git-host.js';
 
 describe('parseTemplateAddress', () => {
   it.each([
@@ -18,6 +19,12 @@ describe('parseTemplateAddress', () => {
     ['https://example.test/r/ssh/1.0.0.json', { kind: 'url', url: 'https://example.test/r/ssh/1.0.0.json' }],
     ['gist:abc123', { kind: 'git-host', host: 'gist', ref: 'abc123' }],
     ['github:org/repo/templates/ssh#v1', { kind: 'git-host', host: 'github', ref: 'org/repo/templates/ssh#v1' }],
+    ['gitlab:group/repo#main', { kind: 'git-host', host: 'gitlab', ref: 'group/repo#main' }],
+    ['https://gist.github.com/alice/abc123', { kind: 'git-host', host: 'gist', ref: 'abc123' }],
+    ['https://gist.github.com/abc123.git', { kind: 'git-host', host: 'gist', ref: 'abc123' }],
+    ['git+https://git.example.test/org/forks.git#main:layers', { kind: 'git-host', host: 'git', ref: 'https://git.example.test/org/forks.git#main:layers' }],
+    ['git+file:///srv/forks.git', { kind: 'git-host', host: 'git', ref: 'file:///srv/forks.git' }],
+    ['git://127.0.0.1/forks.git', { kind: 'git-host', host: 'git', ref: 'git://127.0.0.1/forks.git' }],
   ])('%s', (spec, expected) => {
     expect(parseTemplateAddress(spec)).toEqual(expected);
   });
@@ -29,6 +36,32 @@ describe('parseTemplateAddress', () => {
     } catch (e) {
       expect((e as QwexError).exitCode).toBe(2);
     }
+  });
+});
+
+describe('git sources: what the user typed and what the lock records', () => {
+  const sha = 'a'.repeat(40);
+  it.each([
+    ['gist', 'abc123', { host: 'gist', repo: 'abc123', subdir: '', file: undefined, ref: 'HEAD' }, `gist:abc123#HEAD@${sha}`],
+    ['gist', 'abc123/ssh.qwex.json@v2', { host: 'gist', repo: 'abc123', subdir: '', file: 'ssh.qwex.json', ref: 'v2' }, `gist:abc123/ssh.qwex.json#v2@${sha}`],
+    ['github', 'org/repo/templates/ssh#v1.0.0', { host: 'github', repo: 'org/repo', subdir: 'templates/ssh', ref: 'v1.0.0' }, `github:org/repo/templates/ssh#v1.0.0@${sha}`],
+    ['gitlab', 'org/repo.git', { host: 'gitlab', repo: 'org/repo', subdir: '', ref: 'HEAD' }, `gitlab:org/repo#HEAD@${sha}`],
+    ['git', 'https://h.test/o/r.git#main:reg', { host: 'git', repo: 'https://h.test/o/r.git', subdir: 'reg', ref: 'main' }, `git+https://h.test/o/r.git#main:reg@${sha}`],
+  ] as const)('%s:%s', (host, rest, spec, lock) => {
+    expect(parseGitSpec(host, rest)).toMatchObject(spec);
+    expect(formatGitSpec(parseGitSpec(host, rest), sha)).toBe(lock);
+    // The lock form reads back to the same spec, with the commit.
+    const [h, r] = lock.startsWith('git+') ? ['git', lock.slice(4)] : [lock.slice(0, lock.indexOf(':')), lock.slice(lock.indexOf(':') + 1)];
+    expect(parseGitSpec(h as 'git', r)).toMatchObject({ ...spec, sha });
+  });
+
+  it.each([
+    ['github', 'org'],
+    ['github', 'org/repo/../x'],
+    ['gist', 'not-an-id!'],
+    ['github', 'org/repo#bad ref'],
+  ] as const)('refuses %s:%s', (host, rest) => {
+    expect(() => parseGitSpec(host, rest)).toThrow(/cannot read/);
   });
 });
 
