@@ -109,7 +109,30 @@ export function resolveRunner(inp: RunnerInputs, name: string): ResolvedRunner {
     const given = Object.fromEntries(Object.keys(values).map((k) => [k, sourceOf(k).file]));
     return { name: layer, manifest: installed, values: validated, given };
   });
+  checkOrder(name, layers, inp);
   return { name, layers };
+}
+
+// The composition rules of reference/layers.md §2.4, outer → inner: transports, then at most one
+// scheduler, then containers, then env layers.
+const RANK = { transport: 0, scheduler: 1, container: 2, env: 3 } as const;
+function checkOrder(runner: string, layers: ResolvedLayer[], inp: RunnerInputs): void {
+  const at = (i: number) => {
+    const pos = inp.configLocate?.(['runners', runner, 'layers', i]);
+    return `${inp.configFile}${pos ? `:${pos.line}:${pos.col}` : ''}`;
+  };
+  const schedulers = layers.map((l, i) => [l, i] as const).filter(([l]) => l.manifest.kind === 'scheduler');
+  if (schedulers.length > 1)
+    throw new QwexError('INPUT_INVALID', `${at(schedulers[1]![1])}: runner "${runner}" has two schedulers (${schedulers.map(([l]) => l.name).join(', ')}); a run is submitted to one`, {
+      hint: `keep one of them in runners.${runner}.layers`,
+    });
+  layers.forEach((l, i) => {
+    const prev = layers[i - 1];
+    if (prev && RANK[l.manifest.kind] < RANK[prev.manifest.kind])
+      throw new QwexError('INPUT_INVALID', `${at(i)}: in runner "${runner}", ${l.name} (${l.manifest.kind}) comes inside ${prev.name} (${prev.manifest.kind}); layers go outer → inner: transport, scheduler, container, env`, {
+        hint: `move ${l.name} before ${prev.name} in runners.${runner}.layers`,
+      });
+  });
 }
 
 /**

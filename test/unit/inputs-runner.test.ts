@@ -115,3 +115,27 @@ describe('resolveRunner', () => {
     expect(e.message.split('\n')).toHaveLength(4);
   });
 });
+
+describe('composition rules', () => {
+  const SLURM = manifest('slurm', [], 'scheduler');
+  const K8S = manifest('k8s', [], 'scheduler');
+  const BOX = manifest('docker', [], 'container');
+  const all = { ssh: SSH, 'uv-cache': UV, slurm: SLURM, k8s: K8S, docker: BOX };
+  const runner = (...layers: string[]) => `apiVersion: qwex/v1\nname: p\nrunners:\n  hpc:\n    layers:\n${layers.map((l) => `      - ${l}\n`).join('')}`;
+  const attempt = (...layers: string[]) => {
+    try {
+      resolveRunner(inputsFor(runner(...layers), undefined, all), 'hpc');
+      return 'ok';
+    } catch (e) {
+      return (e as QwexError).message;
+    }
+  };
+  it.each([
+    [['ssh: { host: h }', 'slurm', 'docker', 'uv-cache'], 'ok'],
+    [['slurm', 'docker'], 'ok'],
+    [['uv-cache'], 'ok'],
+    [['slurm', 'k8s'], '.qwex/config.yaml:7:9: runner "hpc" has two schedulers (slurm, k8s); a run is submitted to one'],
+    [['slurm', 'ssh: { host: h }'], '.qwex/config.yaml:7:9: in runner "hpc", ssh (transport) comes inside slurm (scheduler); layers go outer → inner: transport, scheduler, container, env'],
+    [['uv-cache', 'docker'], '.qwex/config.yaml:7:9: in runner "hpc", docker (container) comes inside uv-cache (env); layers go outer → inner: transport, scheduler, container, env'],
+  ])('%j → %s', (layers, expected) => expect(attempt(...layers)).toBe(expected));
+});
