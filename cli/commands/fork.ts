@@ -8,7 +8,7 @@ import { QwexError, didYouMean } from '../core/errors.js';
 import { itemFromTemplate, planBuild, type TemplateSource } from '../core/build-registry.js';
 import { canonicalJson, prettyJson } from '../core/integrity.js';
 import { conflictMarkerLine } from '../core/conflict-markers.js';
-import { forkReadme, forkVersion, withUpstream } from '../core/fork.js';
+import { forkReadme, forkVersion } from '../core/fork.js';
 import { jsonSchemas } from '../core/json-schemas.js';
 import { parseWith } from '../core/schema-errors.js';
 import { atomicWrite, modeBits } from '../io/fs.js';
@@ -64,7 +64,8 @@ export async function fork(name: string, opts: ForkOptions, ctx: Ctx): Promise<v
   const existing = new Map<string, RegistryItem>(published.items.get(newName) ?? []);
   if (flatItem?.name === newName && !existing.has(flatItem.version)) existing.set(flatItem.version, flatItem);
   const build = (version: string) => {
-    const manifestJson = { ...(parseJson(raw, `${where}/layer.json`) as object), name: newName, version };
+    // The fork's own layer.json says where it came from, so rebuilding the fork folder gives the same item.
+    const manifestJson = { ...(parseJson(raw, `${where}/layer.json`) as object), name: newName, version, upstream };
     const manifest = parseWith(layerManifestSchema, manifestJson, 'SCHEMA_INVALID', `${where}/layer.json`);
     if (!files.some((f) => f.path === manifest.main)) throw new QwexError('SCHEMA_INVALID', `${where}/layer.json: main "${manifest.main}" is not a file in ${where}`);
     const src: TemplateSource = { dir: `${shown}/templates/${newName}`, manifest, files: files.map((f) => (f.path === 'layer.json' ? { ...f, content: prettyJson(manifestJson) } : f)) };
@@ -73,7 +74,7 @@ export async function fork(name: string, opts: ForkOptions, ctx: Ctx): Promise<v
   const previous = [...existing.keys()].filter((v) => v.startsWith(`${entry.version.replace(/-fork\.\d+$/, '')}-fork.`)).sort((a, b) => Number(b.split('.').pop()) - Number(a.split('.').pop()))[0];
   const sameAs = (version: string) => {
     const old = existing.get(version);
-    return old !== undefined && canonicalJson(old) === canonicalJson({ ...itemFromTemplate(build(version)), upstream });
+    return old !== undefined && canonicalJson(old) === canonicalJson(itemFromTemplate(build(version)));
   };
   const unchanged = opts.forkVersion ? (existing.has(opts.forkVersion) && sameAs(opts.forkVersion) ? opts.forkVersion : undefined) : previous && sameAs(previous) ? previous : undefined;
   if (unchanged) {
@@ -87,7 +88,8 @@ export async function fork(name: string, opts: ForkOptions, ctx: Ctx): Promise<v
   // Plan everything in memory, then write: the registry (unless --flat), the flat item, the README.
   const epoch = ctx.env.SOURCE_DATE_EPOCH;
   const now = (epoch ? new Date(Number(epoch) * 1000) : new Date()).toISOString().replace(/\.\d+Z$/, 'Z');
-  const { plan, item } = withUpstream(planBuild([src], published, now, jsonSchemas()), newName, version, upstream);
+  const plan = planBuild([src], published, now, jsonSchemas());
+  const item = itemFromTemplate(src);
   const writes: { path: string; content: string; mode?: '0644' | '0755' }[] = opts.flat ? [] : [...plan.writes, ...src.files.map((f) => ({ path: `templates/${newName}/${f.path}`, content: f.content, mode: f.mode }))];
   writes.push({ path: `${newName}.qwex.json`, content: prettyJson(item) });
   writes.push({ path: 'README.md', content: forkReadme({ name: newName, item, upstream, dir: outDir, git: opts.git ?? false, flat: opts.flat ?? false }) });

@@ -45,6 +45,7 @@ export function itemFromTemplate(src: TemplateSource): RegistryItem {
     requires: m.requires,
     tags: m.tags,
     ...(m.renames ? { renames: m.renames } : {}),
+    ...(m.upstream ? { upstream: m.upstream } : {}),
     docs:
       `Installed to .qwex/templates/${m.name}/ (yours to edit). Add "${m.name}" to a runner's layers in .qwex/config.yaml` +
       (required.length ? `; required inputs: ${required.join(', ')}` : '') +

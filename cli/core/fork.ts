@@ -15,18 +15,6 @@ export function forkVersion(upstreamVersion: string, existing: readonly string[]
   return `${base}-fork.${n + 1}`;
 }
 
-/** Adds `upstream` to the item a build plan publishes, and the matching integrity to its index. */
-export function withUpstream(plan: BuildPlan, name: string, version: string, upstream: Upstream): { plan: BuildPlan; item: RegistryItem } {
-  const itemPath = `${name}/${version}.json`;
-  const write = plan.writes.find((w) => w.path === itemPath);
-  if (!write) throw new Error(`build plan has no ${itemPath}`);
-  const item: RegistryItem = { ...(JSON.parse(write.content) as RegistryItem), upstream };
-  const index = JSON.parse(plan.writes.find((w) => w.path === 'index.json')!.content) as RegistryIndex;
-  index.items[name]!.versions = index.items[name]!.versions.map((v) => (v.version === version ? { ...v, integrity: itemIntegrity(item) } : v));
-  const writes = plan.writes.map((w) => (w.path === itemPath ? { ...w, content: prettyJson(item) } : w.path === 'index.json' ? { ...w, content: prettyJson(index) } : w));
-  return { plan: { ...plan, writes }, item };
-}
-
 export function forkReadme(o: { name: string; item: RegistryItem; upstream: Upstream; dir: string; git: boolean; flat: boolean }): string {
   const { name, item, upstream, dir } = o;
   const flatFile = `${name}.qwex.json`;

@@ -57,3 +57,6 @@ export const requiresSchema = record(templateNameSchema, semverRangeSchema);
 // Files an upstream version renamed, old path → new path, so `qwex update` carries edits over.
 // Cumulative: list every rename since any version users may still have installed.
 export const renamesSchema = record(string().min(1).max(255), string().min(1).max(255));
+
+// Where a forked template came from, so diffs against the original stay possible.
+export const upstreamSchema = strictObject({ source: string(), name: templateNameSchema, version: semverSchema });

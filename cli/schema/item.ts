@@ -4,7 +4,7 @@
 // Named imports, not the `z` namespace: esbuild can then leave out the parts of zod we don't use.
 import { array, enum as zEnum, literal, strictObject, string } from 'zod';
 import type { z } from 'zod';
-import { fileModeSchema, renamesSchema, inputSchema, integritySchema, layerKindSchema, requiresSchema, semverSchema, templateNameSchema } from './common.js';
+import { fileModeSchema, renamesSchema, upstreamSchema, inputSchema, integritySchema, layerKindSchema, requiresSchema, semverSchema, templateNameSchema } from './common.js';
 
 export const SHADCN_ITEM_SCHEMA_URL = 'https://ui.shadcn.com/schema/registry-item.json';
 
@@ -36,7 +36,7 @@ export const registryItemSchema = strictObject({
     renames: renamesSchema.optional(),
     docs: string().optional(),
     // Forked templates say where they came from, so diffs against the original stay possible.
-    upstream: strictObject({ source: string(), name: templateNameSchema, version: semverSchema }).optional(),
+    upstream: upstreamSchema.optional(),
     // shadcn's own dependency fields: always empty, or shadcn would resolve them as its own
     // items and as npm packages.
     registryDependencies: array(string()).max(0, 'must stay empty: use "requires" for qwex templates'),

@@ -2,7 +2,7 @@
 // Named imports, not the `z` namespace: esbuild can then leave out the parts of zod we don't use.
 import { array, enum as zEnum, strictObject, string } from 'zod';
 import type { z } from 'zod';
-import { apiVersionSchema, inputSchema, layerKindSchema, renamesSchema, requiresSchema, semverSchema, templateNameSchema } from './common.js';
+import { apiVersionSchema, inputSchema, layerKindSchema, renamesSchema, upstreamSchema, requiresSchema, semverSchema, templateNameSchema } from './common.js';
 
 export const layerManifestSchema = strictObject({
     $schema: string().optional(),
@@ -18,6 +18,7 @@ export const layerManifestSchema = strictObject({
     requires: requiresSchema.default({}),
     tags: array(string()).default([]),
     renames: renamesSchema.optional(),
+    upstream: upstreamSchema.optional(),
   })
   .superRefine((m, ctx) => {
     const seen = new Set<string>();

@@ -28,6 +28,11 @@ describe('qwex fork', () => {
     expect((await readJson(path.join(out, 'index.json'))).items.ssh.latest).toBe('1.0.0-fork.1');
     expect(await fs.readFile(path.join(out, 'templates/ssh/ssh.sh.j2'), 'utf8')).toContain('# our cluster');
     expect((await readJson(path.join(out, 'templates/ssh/layer.json'))).version).toBe('1.0.0-fork.1');
+    // The fork folder is an ordinary registry: rebuilding it from its templates/ changes nothing.
+    const before = await snapshot(out);
+    const rebuilt = await a.run('registry', 'build', path.join(out, 'templates'), '--out', out);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(await snapshot(out)).toEqual(before);
     const readme = await fs.readFile(path.join(out, 'README.md'), 'utf8');
     expect(readme).toContain(`qwex add ${out}`);
     expect(readme).toContain('qwex add gist:GIST_ID');
