@@ -6,16 +6,13 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
+import { runProcess, type Result } from '../support/process.js';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(REPO, 'dist/main.js');
 export const FIXTURES = path.join(REPO, 'test/fixtures');
 
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { Result } from '../support/process.js';
 
 export function tempDir(prefix = 'qwex-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -26,17 +23,7 @@ export function tempDir(prefix = 'qwex-test-'): string {
 /** Runs the built CLI. Async, so an HTTP server in this process can answer it. */
 export function qwex(args: string[], opts: { cwd: string; env?: Record<string, string | undefined> }): Promise<Result> {
   const home = path.join(opts.cwd, '..', path.basename(opts.cwd) + '-home');
-  const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache'), NO_COLOR: '1', LANG: 'C.UTF-8', ...opts.env };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runProcess(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { PATH: process.env.PATH, HOME: home, XDG_CACHE_HOME: path.join(home, '.cache'), NO_COLOR: '1', LANG: 'C.UTF-8', ...opts.env } });
 }
 
 /** A fresh git repository with `qwex init` done, in a temp dir. */

@@ -6,6 +6,7 @@ import { existsSync, promises as fs, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { runProcess, type Result } from '../support/process.js';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(REPO, 'dist/main.js');
@@ -13,11 +14,7 @@ export const REGISTRY = path.join(REPO, 'registry');
 export const SCREENSHOTS = path.join(REPO, 'test/site/screenshots');
 export const CHROMIUM = '/usr/bin/chromium';
 
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { Result } from '../support/process.js';
 
 /** Things to undo after a file's tests; run in reverse order by `cleanup()`. */
 const undo: (() => Promise<unknown> | unknown)[] = [];
@@ -35,17 +32,7 @@ export function tempDir(prefix = 'qwex-site-'): string {
 }
 
 export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? REPO, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runProcess(cmd, args, { cwd: opts.cwd ?? REPO, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
 }
 
 export async function buildSite(registry: string, out: string): Promise<Result> {
