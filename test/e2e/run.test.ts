@@ -81,10 +81,11 @@ describe('qwex cancel on real backends', () => {
     const id = (await p.q('run', '-d', '-r', 'x', '--', 'sh', '-c', 'echo started; sleep 60')).stdout.trim();
     await p.waitFor(id, (x) => x.status === 'running' && x.meta.started_at, 'running');
     const name = await until(() => docker('ps', '--format', '{{.Names}}').split('\n').find((n) => n.includes(id)) ?? '', `a container for ${id}`);
+    await until(async () => (await p.q('logs', id)).stdout.includes('started'), 'the command to run inside the container'); // a listed container may not run its command yet
     const c = await p.q('cancel', id, '--grace', '5');
     expect(c.code, c.stderr).toBe(0);
     const done = await p.waitFor(id, (x) => x.status !== 'running', 'a final status');
-    expect(done.status).toBe('cancelled');
+    expect(done.status, JSON.stringify(done.meta) + (await p.q('logs', id, '--stderr')).stdout).toBe('cancelled');
     await until(() => !docker('ps', '-a', '--format', '{{.Names}}').split('\n').includes(name), `container ${name} to go`);
   });
 });
