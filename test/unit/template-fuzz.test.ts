@@ -71,7 +71,8 @@ function attempt(name: string, input: string, value: string): 'refused' | 'ran' 
   const file = path.join(base, `${id}.sh`);
   writeFileSync(file, script);
   expect(spawnSync('sh', ['-n', file]).status).toBe(0);
-  spawnSync('sh', [file], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: base, LANG: 'C.UTF-8' }, stdio: 'ignore', timeout: 20_000 });
+  // In a scratch folder: a value used as a relative path (a cache dir, say) lands there, as data.
+  spawnSync('sh', [file], { cwd: runDir, env: { PATH: `${bin}:/usr/bin:/bin`, HOME: base, LANG: 'C.UTF-8' }, stdio: 'ignore', timeout: 20_000 });
   expect(existsSync(canary), `${name}.${input} = ${JSON.stringify(value)} was executed`).toBe(false);
   return 'ran';
 }
