@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import { QwexError, didYouMean } from '../core/errors.js';
 import { localChanges } from '../core/local-changes.js';
 import { runnersUsing } from '../core/runners.js';
-import { openProject, templateDir, writeLock, QWEX_DIR } from '../io/project.js';
-import { assertNoSymlinks, writeError } from '../io/fs.js';
+import { openProject, templateDir } from '../io/project.js';
+import { applyChanges } from '../io/install.js';
 import { readTemplateFiles } from '../io/template-files.js';
 import { printJson, type Ctx } from '../io/output.js';
 
@@ -35,27 +35,12 @@ export async function remove(names: string[], opts: RemoveOptions, ctx: Ctx): Pr
       });
   }
 
-  // Move the folders aside first, so a failure while writing the lock can put them back.
-  const trash = path.join(root, QWEX_DIR, '.tmp', `removed-${process.pid}-${Date.now()}`);
-  const moved: [string, string][] = [];
-  try {
-    for (const name of names) {
-      const dir = templateDir(root, name);
-      await assertNoSymlinks(root, dir, `qwex remove ${name}`);
-      if (!(await fs.lstat(dir).then(() => true, () => false))) continue;
-      await fs.mkdir(trash, { recursive: true });
-      const aside = path.join(trash, name);
-      await fs.rename(dir, aside);
-      moved.push([aside, dir]);
-    }
-    const templates = Object.fromEntries(Object.entries(lock.templates).filter(([n]) => !names.includes(n)));
-    await writeLock(root, { ...lock, templates });
-  } catch (e) {
-    for (const [aside, dir] of moved.reverse()) await fs.rename(aside, dir).catch(() => {});
-    throw e instanceof QwexError ? e : writeError(path.join(root, QWEX_DIR), e);
-  } finally {
-    await fs.rm(trash, { recursive: true, force: true });
-  }
+  // One transaction with the lock (io/install.ts): the folders move aside, the lock is written, and
+  // only then are they deleted; a crash in between is undone by the next qwex command.
+  const templates = Object.fromEntries(Object.entries(lock.templates).filter(([n]) => !names.includes(n)));
+  const present = [];
+  for (const name of names) if (await fs.lstat(templateDir(root, name)).then(() => true, () => false)) present.push(name);
+  await applyChanges(root, present.map((name) => ({ projectPath: path.relative(root, templateDir(root, name)), content: null, mode: '0644' as const })), { ...lock, templates });
   if (opts.json) return printJson(ctx, { removed: names });
   for (const name of names) ctx.err.write(`${ctx.color.green('removed')} ${name} (.qwex/templates/${name}/ and its lock entry)\n`);
 }

@@ -1,21 +1,36 @@
-// Applies file changes as one transaction: new contents are staged in .qwex/.tmp first, files to
-// replace or delete are moved aside there (the backup), then everything is renamed into place and
-// the lock written last. If any step fails, the moved files are put back and the lock is not
-// touched. Nothing is written through a symbolic link.
+// Applies file changes as one transaction: new contents are staged in .qwex/.tmp/<id>/ first, a
+// journal says what is about to move, files to replace or delete are moved aside there (the
+// backup), everything is renamed into place, and the lock is written last. A failure rolls back
+// at once; a crash (kill -9, power loss) is rolled back — or, if the lock was already written,
+// finished — by the next qwex command that opens the project (recoverInterrupted).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { PlannedItem } from '../core/install-plan.js';
 import type { Lock } from '../schema/lock.js';
 import { QwexError } from '../core/errors.js';
+import { prettyJson, sha256Integrity } from '../core/integrity.js';
 import { assertNoSymlinks, atomicWrite, modeBits, writeError } from './fs.js';
-import { QWEX_DIR, writeLock } from './project.js';
+import { LOCK_FILE, QWEX_DIR, sortedLock } from './project.js';
 
 export interface FileChange {
-  projectPath: string; // ".qwex/templates/<name>/<file>"
-  content: string | null; // null deletes the file
+  projectPath: string; // ".qwex/templates/<name>/<file>", or a template folder to delete
+  content: string | null; // null deletes it
   mode: '0644' | '0755';
 }
+
+interface JournalEntry {
+  target: string; // project-relative
+  backup?: string; // name in the stage folder of what was there before
+  tmp?: string; // name in the stage folder of the new content
+}
+
+interface Journal {
+  lock: string; // integrity of the lock this transaction writes
+  entries: JournalEntry[];
+}
+
+const STAGE = path.join(QWEX_DIR, '.tmp');
 
 export async function applyInstall(root: string, plans: PlannedItem[], lock: Lock): Promise<void> {
   const changes = plans.flatMap((p) => p.files).filter((f) => f.action !== 'skip');
@@ -24,43 +39,79 @@ export async function applyInstall(root: string, plans: PlannedItem[], lock: Loc
 
 export async function applyChanges(root: string, changes: FileChange[], lock: Lock): Promise<void> {
   for (const c of changes) await assertNoSymlinks(root, path.join(root, c.projectPath), c.projectPath);
-  await assertNoSymlinks(root, path.join(root, QWEX_DIR, '.tmp'), 'staging folder');
+  await assertNoSymlinks(root, path.join(root, STAGE), 'staging folder');
 
-  const stage = path.join(root, QWEX_DIR, '.tmp', randomBytes(6).toString('hex'));
-  const done: { target: string; backup?: string }[] = [];
-  const madeDirs: string[] = [];
+  const stage = path.join(root, STAGE, randomBytes(6).toString('hex'));
+  const lockText = prettyJson(sortedLock(lock));
+  const entries: JournalEntry[] = [];
   try {
     await fs.mkdir(stage, { recursive: true });
-    const staged = await Promise.all(
-      changes.map(async (c, i) => {
-        const target = path.join(root, c.projectPath);
-        const tmp = c.content === null ? undefined : path.join(stage, `new-${i}`);
-        if (tmp) await atomicWrite(tmp, c.content!, modeBits(c.mode));
-        const exists = await fs.lstat(target).then(() => true, () => false);
-        return { tmp, target, backup: exists ? path.join(stage, `old-${i}`) : undefined };
-      }),
-    );
-    for (const s of staged) {
-      const made = await fs.mkdir(path.dirname(s.target), { recursive: true });
-      if (made) madeDirs.push(made);
-      if (s.backup) await fs.rename(s.target, s.backup);
-      done.push({ target: s.target, backup: s.backup });
-      if (s.tmp) await fs.rename(s.tmp, s.target);
+    for (const [i, c] of changes.entries()) {
+      const tmp = c.content === null ? undefined : `new-${i}`;
+      if (tmp) await atomicWrite(path.join(stage, tmp), c.content!, modeBits(c.mode));
+      const exists = await fs.lstat(path.join(root, c.projectPath)).then(() => true, () => false);
+      entries.push({ target: c.projectPath, tmp, backup: exists ? `old-${i}` : undefined });
     }
-    await writeLock(root, lock);
+    await atomicWrite(path.join(stage, 'journal.json'), JSON.stringify({ lock: sha256Integrity(lockText), entries } satisfies Journal));
   } catch (e) {
-    await rollback(done, madeDirs);
     await fs.rm(stage, { recursive: true, force: true });
+    throw e instanceof QwexError ? e : writeError(path.join(root, QWEX_DIR), e);
+  }
+  try {
+    for (const e of entries) {
+      const target = path.join(root, e.target);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      if (e.backup) await fs.rename(target, path.join(stage, e.backup));
+      if (e.tmp) await fs.rename(path.join(stage, e.tmp), target);
+    }
+    await atomicWrite(path.join(root, LOCK_FILE), lockText);
+  } catch (e) {
+    await rollBack(root, stage, entries);
     throw e instanceof QwexError ? e : writeError(path.join(root, QWEX_DIR), e);
   }
   await fs.rm(stage, { recursive: true, force: true });
   await fs.rmdir(path.dirname(stage)).catch(() => {});
 }
 
-async function rollback(done: { target: string; backup?: string }[], madeDirs: string[]): Promise<void> {
-  for (const { target, backup } of done.reverse()) {
-    await fs.rm(target, { force: true });
-    if (backup) await fs.rename(backup, target).catch(() => {});
+/**
+ * Finishes what a killed qwex left in .qwex/.tmp: a transaction whose lock was written is done
+ * (its backups are dropped); any other is rolled back, so the project is as it was before.
+ * Returns how many were found.
+ */
+export async function recoverInterrupted(root: string): Promise<number> {
+  const dir = path.join(root, STAGE);
+  const stages = await fs.readdir(dir).catch(() => [] as string[]);
+  let found = 0;
+  for (const name of stages) {
+    const stage = path.join(dir, name);
+    const journal = await fs.readFile(path.join(stage, 'journal.json'), 'utf8').then((t) => JSON.parse(t) as Journal, () => undefined);
+    if (journal) {
+      found++;
+      const lockNow = await fs.readFile(path.join(root, LOCK_FILE), 'utf8').catch(() => '');
+      if (sha256Integrity(lockNow) !== journal.lock) await rollBack(root, stage, journal.entries);
+    }
+    // Without a journal nothing had moved yet: the stage holds only copies.
+    await fs.rm(stage, { recursive: true, force: true });
   }
-  for (const dir of madeDirs.reverse()) await fs.rm(dir, { recursive: true, force: true }).catch(() => {});
+  await fs.rmdir(dir).catch(() => {});
+  return found;
+}
+
+// Puts back what a transaction moved, newest first: a backup returns to its place; a new file
+// whose staged copy is gone (it was moved into place) is removed, with folders it left empty.
+async function rollBack(root: string, stage: string, entries: JournalEntry[]): Promise<void> {
+  for (const e of [...entries].reverse()) {
+    const target = path.join(root, e.target);
+    const backup = e.backup ? path.join(stage, e.backup) : undefined;
+    const backupHere = backup ? await fs.lstat(backup).then(() => true, () => false) : false;
+    const movedIn = e.tmp ? !(await fs.lstat(path.join(stage, e.tmp)).then(() => true, () => false)) : false;
+    if (movedIn || backupHere) await fs.rm(target, { recursive: true, force: true });
+    if (backupHere) await fs.rename(backup!, target);
+    else if (!e.backup) await removeEmptyParents(root, path.dirname(target));
+  }
+}
+
+async function removeEmptyParents(root: string, dir: string): Promise<void> {
+  const stop = path.join(root, QWEX_DIR);
+  for (let d = dir; d.startsWith(stop + path.sep); d = path.dirname(d)) if (!(await fs.rmdir(d).then(() => true, () => false))) return;
 }

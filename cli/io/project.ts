@@ -35,6 +35,8 @@ export async function findProjectRoot(cwd: string): Promise<string | undefined> 
 export async function openProject(cwd: string): Promise<Project> {
   const root = await findProjectRoot(cwd);
   if (!root) throw new QwexError('NO_PROJECT', `no qwex project here (no ${CONFIG_FILE} in ${cwd} or above)`, { hint: 'qwex init' });
+  // A qwex killed mid-write left a transaction behind: finish or undo it before reading the lock.
+  if (await fs.stat(path.join(root, QWEX_DIR, '.tmp')).then(() => true, () => false)) await (await import('./install.js')).recoverInterrupted(root);
   let config: Promise<ProjectConfig> | undefined;
   return { root, lock: await loadLock(root), config: () => (config ??= loadConfig(root)) };
 }
@@ -77,9 +79,12 @@ export async function loadLock(root: string): Promise<Lock> {
   return parseWith(lockSchema, raw, 'LOCK_INVALID', LOCK_FILE, { hint: `restore ${LOCK_FILE} from git, or remove the broken entry and run qwex add again` });
 }
 
+export function sortedLock(lock: Lock): Lock {
+  return { ...lock, templates: Object.fromEntries(Object.entries(lock.templates).sort(([a], [b]) => (a < b ? -1 : 1))) };
+}
+
 export async function writeLock(root: string, lock: Lock): Promise<void> {
-  const sorted: Lock = { ...lock, templates: Object.fromEntries(Object.entries(lock.templates).sort(([a], [b]) => (a < b ? -1 : 1))) };
-  await atomicWrite(path.join(root, LOCK_FILE), prettyJson(sorted));
+  await atomicWrite(path.join(root, LOCK_FILE), prettyJson(sortedLock(lock)));
 }
 
 export function templateDir(root: string, name: string): string {

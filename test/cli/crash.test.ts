@@ -1,0 +1,104 @@
+// Crash safety: qwex killed with SIGKILL at random moments during add and update. After the next
+// command (which finishes or undoes the interrupted transaction), the project is always either
+// exactly as before or fully updated, and the lock always agrees with the files.
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sha256Integrity } from '../../cli/core/integrity.js';
+import { BIN, project, readJson, snapshot, tempDir } from './helpers.js';
+import { lines, versionedRegistry } from './update-helpers.js';
+
+function killAfter(args: string[], cwd: string, ms: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('close', (code) => (clearTimeout(timer), resolve(code)));
+  });
+}
+
+const staged = (dir: string) => fs.stat(path.join(dir, '.qwex/.tmp')).then(() => true, () => false);
+
+/** Every file the lock names matches its recorded hash (or is a tombstone), and nothing is staged. */
+async function consistent(dir: string): Promise<boolean> {
+  const lock = await readJson(path.join(dir, '.qwex/qwex.lock'));
+  for (const [name, entry] of Object.entries<any>(lock.templates))
+    for (const [file, f] of Object.entries<any>(entry.files)) {
+      if (f.deleted) continue;
+      const bytes = await fs.readFile(path.join(dir, '.qwex/templates', name, file)).catch(() => undefined);
+      if (!bytes || (sha256Integrity(bytes) !== f.base && !f.pending)) return false;
+    }
+  return !(await staged(dir));
+}
+
+const RUNS = 24;
+const delay = (i: number) => 40 + Math.floor((i * 197) % 220); // spread over start-up and the writes
+
+describe('kill -9 during add and update', () => {
+  it(`qwex add of six templates, killed ${RUNS} times: before or after, never between`, async () => {
+    const seed = await project();
+    const before = await snapshot(seed.dir);
+    const outcomes = { before: 0, after: 0 };
+    let midway = 0; // kills that left a transaction behind for recovery
+    for (let i = 0; i < RUNS; i++) {
+      const dir = path.join(tempDir(), 'p');
+      await fs.cp(seed.dir, dir, { recursive: true });
+      await killAfter(['add', 'ssh', 'slurm', 'singularity', 'uv-cache', 'docker', 'k8s'], dir, delay(i));
+      if (await staged(dir)) midway++;
+      await killAfter(['outdated'], dir, 20_000); // opens the project: recovery runs here
+      expect(await consistent(dir), `run ${i}`).toBe(true);
+      const now = await snapshot(dir);
+      const lock = await readJson(path.join(dir, '.qwex/qwex.lock'));
+      const installed = Object.keys(lock.templates).length;
+      if (installed === 0) {
+        delete now['.git/'];
+        expect(Object.keys(now).filter((k) => k.startsWith('.qwex/templates')), `run ${i}: files without a lock entry`).toEqual([]);
+        expect(now).toEqual(Object.fromEntries(Object.entries(before).filter(([k]) => k !== '.git/')));
+        outcomes.before++;
+      } else {
+        expect(installed, `run ${i}`).toBe(6);
+        outcomes.after++;
+      }
+    }
+    console.log(`add killed ${RUNS} times: ${midway} mid-transaction; after recovery ${outcomes.before} as before, ${outcomes.after} fully installed`);
+  }, 120_000);
+
+  it(`qwex update with a local edit, killed ${RUNS} times: before or after, never between`, async () => {
+    const V1 = lines('#!/bin/sh', 'A=1', 'B=2', 'C=3', 'D=4', 'E=5');
+    const registry = await versionedRegistry('t', [
+      { version: '1.0.0', files: { 't.sh.j2': V1, 'x.sh.j2': 'x\n', 'gone.sh.j2': 'g\n' } },
+      { version: '1.1.0', files: { 't.sh.j2': V1.replace('E=5', 'E=6'), 'x.sh.j2': 'x2\n', 'new.sh.j2': 'n\n' } },
+    ]);
+    const seed = await project();
+    expect((await seed.run('add', 't@1.0.0', '--registry', registry)).code).toBe(0);
+    const lockFile = path.join(seed.dir, '.qwex/qwex.lock');
+    const lock = await readJson(lockFile);
+    lock.templates.t.requested = '^1.0.0';
+    await fs.writeFile(lockFile, JSON.stringify(lock, null, 2));
+    await fs.writeFile(path.join(seed.dir, '.qwex/templates/t/t.sh.j2'), V1.replace('A=1', 'A=mine'));
+    const before = await snapshot(seed.dir);
+    const outcomes = { before: 0, after: 0 };
+    let midway = 0; // kills that left a transaction behind for recovery
+    for (let i = 0; i < RUNS; i++) {
+      const dir = path.join(tempDir(), 'p');
+      await fs.cp(seed.dir, dir, { recursive: true });
+      await killAfter(['update', '--registry', registry], dir, delay(i));
+      if (await staged(dir)) midway++;
+      await killAfter(['outdated'], dir, 20_000);
+      expect(await staged(dir), `run ${i}`).toBe(false);
+      const now = await snapshot(dir);
+      const version = (await readJson(path.join(dir, '.qwex/qwex.lock'))).templates.t.version;
+      if (version === '1.0.0') {
+        expect(now, `run ${i}`).toEqual(before);
+        outcomes.before++;
+      } else {
+        expect(version).toBe('1.1.0');
+        expect(now['.qwex/templates/t/t.sh.j2']).toBe(V1.replace('A=1', 'A=mine').replace('E=5', 'E=6'));
+        expect(now['.qwex/templates/t/new.sh.j2']).toBe('n\n');
+        expect(now).not.toHaveProperty('.qwex/templates/t/gone.sh.j2');
+        outcomes.after++;
+      }
+    }
+    console.log(`update killed ${RUNS} times: ${midway} mid-transaction; after recovery ${outcomes.before} as before, ${outcomes.after} fully updated`);
+  }, 120_000);
+});
