@@ -252,6 +252,11 @@ async function report(e: unknown, verbose: boolean): Promise<number> {
   return 70;
 }
 
-// Exiting explicitly: an idle keep-alive socket must not hold the CLI open. stdout and stderr are
-// synchronous for files and pipes on POSIX, so nothing printed is lost.
-process.exit(await main(process.argv));
+// Exiting explicitly, so an idle keep-alive socket cannot hold the CLI open — but only once
+// stdout and stderr have drained: a pipe takes 64 KiB at a time, and `qwex render | sh` must get
+// every byte of the script.
+const code = await main(process.argv);
+const drained = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => (stream.writableNeedDrain ? stream.once('drain', () => resolve()) : resolve()));
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
+await Promise.all([new Promise((r) => process.stdout.write('', r)), new Promise((r) => process.stderr.write('', r))]);
+process.exit(code);

@@ -1,6 +1,8 @@
 // The commands that read runs back: list, status, logs, cancel. Local runs only: remote run dirs
 // are reached through the runner's transport layers once code shipping lands.
+import path from 'node:path';
 import { QwexError } from '../core/errors.js';
+import { atomicWrite } from '../io/fs.js';
 import { openProject } from '../io/project.js';
 import { findRun, listRuns, readRun, runsDir, workspaceName, type Run } from '../io/run-store.js';
 import { followLogs } from '../io/run-exec.js';
@@ -57,6 +59,10 @@ export async function cancel(id: string, opts: { grace?: string }, ctx: Ctx): Pr
   if (TERMINAL.has(r.status)) return void ctx.err.write(`run ${r.id} is already ${r.status}\n`);
   const graceMs = (Number(opts.grace ?? 10) || 10) * 1000;
   const wrapper = Number(r.meta.wrapper_pid);
+  // Said before anything is stopped, so the wrapper records "cancelled" however the TERM reaches it.
+  const requested = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  if (r.meta.remote_dir) await (await import('../io/probe.js')).probe(project, r, `printf '%s\\n' ${requested} >"$RUN/meta/cancel_requested"`);
+  else await atomicWrite(path.join(r.dir, 'meta', 'cancel_requested'), requested + '\n');
   // Schedulers and containers first, by their own means (scancel --full, docker stop, kubectl
   // delete job): the wrapper may sit on another node, and a container belongs to its daemon.
   const { cancelThroughLayers } = await import('../io/probe.js');

@@ -74,7 +74,9 @@ kill "$beat" 2>/dev/null || :
 ${collectArtifacts(art)}
 put exit_code "$rc"
 put finished_at "$(now)"
-if [ -n "$sig" ]; then put status cancelled; elif [ "$rc" -eq 0 ]; then put status succeeded; else put status failed; fi
+# cancel_requested: qwex cancel stopped the job through its scheduler or container (scancel,
+# docker stop), so the TERM may have reached the command without passing through this wrapper.
+if [ -n "$sig" ] || [ -f "$RUN/meta/cancel_requested" ]; then put status cancelled; elif [ "$rc" -eq 0 ]; then put status succeeded; else put status failed; fi
 exit "$rc"
 `;
 }

@@ -32,6 +32,16 @@ describe('qwex render', () => {
     expect(shellProblems(await fs.readFile(path.join(p.dir, 'run.sh'), 'utf8'))).toBe('');
   });
 
+  it('a script far over 64 KiB arrives whole through a pipe (qwex render | sh)', async () => {
+    const p = await renderProject(HPC);
+    const big = Array.from({ length: 30 }, (_, i) => `${i}:` + 'y'.repeat(6000));
+    const r = await p.run('render', '-r', 'hpc', '--run-id', 'big', '--', 'true', ...big); // stdout is a pipe here
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(4 * 65536);
+    expect(r.stdout.endsWith('exit "$rc"\n')).toBe(true);
+    expect(shellProblems(r.stdout)).toBe('');
+  });
+
   it('uses defaults.runner without -r and generates a time-ordered run id', async () => {
     const p = await renderProject('', []);
     const r = await p.run('render', '--', 'echo', 'a b');

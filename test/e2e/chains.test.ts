@@ -92,12 +92,9 @@ describe('ssh (real sshd)', () => {
     }
   });
 
-  // KNOWN CLI BUG (cli/main.ts ends with process.exit(await main(...)), which drops stdout not yet
-  // flushed to a pipe): `qwex render … | sh` gets the first 64 KiB of a larger script, and sh runs
-  // the truncated text — here it exits 0 without running the command. This is what made the ssh
-  // upload path (scripts over upload_threshold) look broken over real sshd; the template is fine
-  // (test above). it.fails runs every time and turns red once the CLI is fixed: then make it `it`.
-  it.fails('KNOWN BUG: `qwex render … | sh` of a script over 64 KiB runs the whole script', async () => {
+  // cli/main.ts once exited before stdout drained, so `qwex render … | sh` got the first 64 KiB of a
+  // larger script (and the ssh upload path looked broken). This keeps it fixed.
+  it('`qwex render … | sh` of a script over 64 KiB gets the whole script', async () => {
     const p = await e2eProject(`  x:\n    layers:\n${sshLayer('qwex-root', REMOTE)}`, ['ssh']);
     const big = Array.from({ length: 30 }, (_, i) => `${i}:` + 'y'.repeat(6000));
     const full = path.join(p.dir, 'full.sh');

@@ -72,7 +72,7 @@ export async function e2eProject(runners: string, layers: string[]) {
 
 /**
  * `qwex render ARGS > FILE` through a shell redirect, exactly as a user types it. (Through a pipe
- * the CLI currently truncates output above 64 KiB: see the it.fails test in chains.test.ts.)
+ * qwex render once truncated piped output above 64 KiB; chains.test.ts keeps that fixed.)
  */
 export function renderToFile(dir: string, file: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
   const home = path.join(dir, '..', path.basename(dir) + '-home');
