@@ -66,11 +66,8 @@ describe('qwex cancel on real backends', () => {
     expect(sleeping).toBe('');
   });
 
-  // KNOWN GAP (cli, not the slurm template): `qwex cancel` TERMs the record wrapper inside the job
-  // instead of running the slurm layer's cancel lifecycle (scancel --full --signal=TERM, grace,
-  // scancel), so the batch script exits 143 and Slurm records FAILED, not CANCELLED. it.fails runs
-  // every time and turns red once cancel goes through scancel: then make it `it`.
-  it.fails('KNOWN GAP: slurm: qwex cancel leaves the job state CANCELLED in Slurm', async () => {
+  // qwex cancel runs the slurm layer's own cancel.sh.j2: a plain scancel, so Slurm records CANCELLED.
+  it('slurm: qwex cancel leaves the job state CANCELLED in Slurm', async () => {
     const { state, job } = await cancelSlurm();
     expect(state).toMatch(/^CANCELLED/);
     expect(execFileSync('scontrol', ['show', 'job', '-o', job], { encoding: 'utf8', env: ENV })).toMatch(/JobState=CANCELLED/);

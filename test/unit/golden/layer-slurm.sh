@@ -52,7 +52,7 @@ trap on_signal TERM INT
 last=
 gone=0
 while :; do
-  state=$(squeue -h -j "$id" -o %T 2>/dev/null | head -n 1) || state=
+  state=$(squeue -h -t all -j "$id" -o %T 2>/dev/null | head -n 1) || state=
   if [ -n "$state" ] && live "$state"; then
     gone=0
     if [ "$state" != "$last" ]; then say "job $id: $state"; last=$state; fi
@@ -84,6 +84,8 @@ case $rc in
   ''|*[!0-9]*)
     # No record: derive it from Slurm's view (ExitCode is rc:signal).
     x=$(sacct -X -n -P -j "$id" -o ExitCode 2>/dev/null | head -n 1) || x=
+    # Without accounting, slurmctld still knows the job for MinJobAge: ExitCode=rc:signal.
+    if [ -z "$x" ]; then x=$(scontrol show job -o "$id" 2>/dev/null | sed -n 's/.* ExitCode=\([0-9]*:[0-9]*\).*/\1/p') || x=; fi
     a=${x%%:*}
     s=${x#*:}
     case $a in ''|*[!0-9]*) a=0 ;; esac
@@ -97,6 +99,6 @@ case $rc in
     esac
     ;;
 esac
-sleep 2
+sleep 1 # let the tails print the last lines
 say "job $id finished: $state (exit $rc)"
 exit "$rc"
