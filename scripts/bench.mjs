@@ -87,6 +87,12 @@ const cases = [
   { name: 'qwex run -r local -- true', argv: [bin, 'run', '-r', 'local', '--', 'true'], setup: () => hpc, env: { QWEX_HOME: path.join(work, 'run-home') } },
   { name: 'qwex list (1,000 runs)', argv: [bin, 'list'], setup: () => hpc, env: { QWEX_HOME: qwexHome } },
 ];
+// The closest peer, side by side, when QWEX_BENCH_SHADCN names an installed shadcn CLI (its
+// dist/index.js): `shadcn add` of the same ssh item from a local file, as `qwex add ssh` does.
+if (process.env.QWEX_BENCH_SHADCN) {
+  const item = path.join(repo, 'registry/ssh', `${JSON.parse(readFileSync(path.join(repo, 'registry/index.json'), 'utf8')).items.ssh.latest}.json`);
+  cases.push({ name: 'shadcn add ssh (peer)', argv: [process.env.QWEX_BENCH_SHADCN, 'add', item, '--yes', '--cwd', '.'], setup: freshProject });
+}
 
 function timed(argv, cwd, env = {}) {
   const args = timeBin ? ['-f', '%M', process.execPath, ...argv] : argv;

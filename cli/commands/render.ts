@@ -6,6 +6,7 @@ import { makeRunId } from '../core/run-id.js';
 import { RUN_ID_RE } from '../core/shell.js';
 import { openProject, QWEX_DIR } from '../io/project.js';
 import { headCommit, loadRunner, templatePath } from '../io/runner-files.js';
+import { openCompileCache } from '../io/compile-cache.js';
 import type { Ctx } from '../io/output.js';
 
 export interface RenderOptions {
@@ -24,6 +25,7 @@ export async function render(argv: string[], opts: RenderOptions, ctx: Ctx): Pro
   const loaded = await loadRunner(project, opts.runner);
   const runner = resolveRunner(loaded.inputs, loaded.name);
   const id = opts.runId ?? makeRunId(new Date(), Math.random());
+  const compiled = await openCompileCache(ctx.env, loaded.files);
   const { script, dirs } = composeRunner({
     runner: runner.name,
     layers: runner.layers,
@@ -31,7 +33,9 @@ export async function render(argv: string[], opts: RenderOptions, ctx: Ctx): Pro
     mainPath: (l) => templatePath(l.name, l.manifest.main),
     argv,
     run: { id, name: id, commit: await headCommit(project.root), localDir: path.join(project.root, QWEX_DIR, 'runs', id) },
+    compiled,
   });
+  await compiled.save();
   if (opts.explain) explain(runner, dirs, id, ctx);
   ctx.out.write(script);
 }

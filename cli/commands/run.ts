@@ -50,6 +50,7 @@ export async function run(argv: string[], opts: RunOptions, ctx: Ctx): Promise<n
     });
   let remoteDir: string | undefined;
   // Without layers there is nothing to render: the template engine is not even loaded.
+  const compiled = runner.layers.length ? await (await import('../io/compile-cache.js')).openCompileCache(ctx.env, loaded.files) : undefined;
   const script = !runner.layers.length ? record(commandScript(argv), runDir) : (await import('../core/render.js')).composeRunner({
     runner: runner.name,
     layers: runner.layers,
@@ -58,11 +59,13 @@ export async function run(argv: string[], opts: RunOptions, ctx: Ctx): Promise<n
     argv,
     run: { id, name: opts.name ?? id, commit: commit.sha, localDir: runDir, codeDir: space },
     record,
+    compiled,
     ship: (inner, dir) => {
       remoteDir = dir;
       return shipScript(inner, { runDir: dir, repo: `${dir.replace(/\/runs\/[^/]+$/, '')}/repos/${workspace}.git`, id, sha: commit.sha, bundle: bundle!, stream: recordPosition(runner.layers) === transportPosition(runner.layers) });
     },
   }).script;
+  await compiled?.save();
   // The fields known now are written here; the wrapper writes the rest where the job runs.
   const known = { id, name: opts.name ?? id, runner: runner.name, commit: commit.sha, command_line: commandLine, created_at: createdAt, status: 'pending', ...(remoteDir ? { remote_dir: remoteDir } : {}) };
   await Promise.all(Object.entries(known).map(([field, value]) => atomicWrite(path.join(runDir, 'meta', field), value + '\n')));

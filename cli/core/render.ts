@@ -4,6 +4,7 @@
 import nunjucks from 'nunjucks';
 import { QwexError } from './errors.js';
 import { conflictMarkerLine } from './conflict-markers.js';
+import { sha256Integrity } from './integrity.js';
 import { recordPosition, transportPosition, type ResolvedLayer } from './runner.js';
 import { argvFilter, b64, commandScript, ident, json, RUN_ID_RE, shEval, shq } from './shell.js';
 
@@ -33,21 +34,50 @@ export function assertNoConflictMarkers(file: string, src: string): void {
     });
 }
 
+/** Compiled templates (nunjucks' generated JS) by compileKey; io/ keeps them on disk between runs. */
+export interface CompiledCache {
+  get(key: string): string | undefined;
+  set(key: string, code: string): void;
+}
+
+const ENV_OPTS = { autoescape: false, throwOnUndefined: true } as const;
+
+/** Names a template's compiled form: its path (errors show it) and its exact source. */
+export function compileKey(name: string, src: string): string {
+  return sha256Integrity(`qwex-compiled-v1\0${name}\0${src}`).slice(7).replace(/[/+=]/g, (c) => ({ '/': '_', '+': '-', '=': '' })[c]!);
+}
+
 class MemoryLoader extends nunjucks.Loader {
-  constructor(private readonly files: ReadonlyMap<string, string>) {
+  constructor(
+    private readonly files: ReadonlyMap<string, string>,
+    private readonly compiled?: CompiledCache,
+  ) {
     super();
   }
   getSource(name: string) {
     const src = this.files.get(name);
     if (src === undefined) throw new Error(`template not found: ${name}`);
     assertNoConflictMarkers(name, src);
-    return { src, path: name, noCache: true };
+    if (!this.compiled) return { src, path: name, noCache: true };
+    // Compiling the four templates of a runner is most of `qwex render`'s own time; the compiled
+    // code depends only on the path and the source, so it is reused across runs.
+    const key = compileKey(name, src);
+    let code = this.compiled.get(key);
+    if (code === undefined) {
+      try {
+        code = (nunjucks as unknown as { compiler: { compile(src: string, af: unknown[], ext: unknown[], name: string, opts: object): string } }).compiler.compile(src, [], [], name, ENV_OPTS);
+      } catch {
+        return { src, path: name, noCache: true }; // let nunjucks report the error the usual way
+      }
+      this.compiled.set(key, code);
+    }
+    return { src: { type: 'code', obj: new Function(code)() }, path: name, noCache: true } as unknown as nunjucks.LoaderSource;
   }
 }
 
 /** A nunjucks environment over in-memory files (keys are the paths shown in errors). */
-export function makeEnvironment(files: ReadonlyMap<string, string>): nunjucks.Environment {
-  const env = new nunjucks.Environment(new MemoryLoader(files), { autoescape: false, throwOnUndefined: true });
+export function makeEnvironment(files: ReadonlyMap<string, string>, compiled?: CompiledCache): nunjucks.Environment {
+  const env = new nunjucks.Environment(new MemoryLoader(files, compiled), ENV_OPTS);
   env.addFilter('shq', shq);
   env.addFilter('b64', b64);
   env.addFilter('argv', argvFilter);
@@ -141,6 +171,7 @@ export function composeRunner(opts: {
   record?: (inner: string, runDir: string) => string;
   /** Wraps what runs just inside the transport (code shipping), outside the record wrapper. */
   ship?: (inner: string, runDir: string) => string;
+  compiled?: CompiledCache;
 }): Composition {
   const { layers, run } = opts;
   if (!RUN_ID_RE.test(run.id)) throw new QwexError('USAGE', `run id ${JSON.stringify(run.id)} must match ${RUN_ID_RE.source}`);
@@ -151,7 +182,7 @@ export function composeRunner(opts: {
   const transportAt = transportPosition(layers);
   const scheduler = layers.find((l) => l.manifest.kind === 'scheduler');
   const gpus = typeof scheduler?.values.gpus === 'number' ? scheduler.values.gpus : 0;
-  const env = makeEnvironment(opts.files);
+  const env = makeEnvironment(opts.files, opts.compiled);
   let inner = commandScript(opts.argv);
   for (let i = layers.length - 1; i >= -1; i--) {
     if (i === at && opts.record) inner = opts.record(inner, around[i + 1]!);

@@ -42,6 +42,23 @@ describe('qwex render', () => {
     expect(shellProblems(r.stdout)).toBe('');
   });
 
+  it('reuses compiled templates from the cache, with byte-identical output', async () => {
+    const p = await renderProject(HPC);
+    const cold = await p.run('render', '-r', 'hpc', '--run-id', 'c1', '--', 'python', "it's");
+    const cache = path.join(p.dir, '..', path.basename(p.dir) + '-home', '.cache', 'qwex', 'compiled');
+    const [version] = await fs.readdir(cache);
+    expect((await fs.readdir(path.join(cache, version!))).length).toBe(4); // one per layer's main template
+    const warm = await p.run('render', '-r', 'hpc', '--run-id', 'c1', '--', 'python', "it's");
+    expect(warm.code).toBe(0);
+    expect(warm.stdout).toBe(cold.stdout);
+    // An edited template is a new key: the cache can never serve stale code.
+    const slurm = path.join(p.dir, '.qwex/templates/slurm/slurm.sh.j2');
+    await fs.writeFile(slurm, (await fs.readFile(slurm, 'utf8')).replace('#!/bin/sh\n', '#!/bin/sh\n# edited\n'));
+    const edited = await p.run('render', '-r', 'hpc', '--run-id', 'c1', '--', 'python', "it's");
+    expect(edited.stdout).not.toBe(cold.stdout);
+    expect((await fs.readdir(path.join(cache, version!))).length).toBe(5);
+  });
+
   it('uses defaults.runner without -r and generates a time-ordered run id', async () => {
     const p = await renderProject('', []);
     const r = await p.run('render', '--', 'echo', 'a b');
