@@ -2,29 +2,23 @@
 // templates arrives byte-identical at the program. Backends that cannot run here are stand-ins
 // first on PATH that apply each tool's argument semantics; each is named in the test title.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { installStandins } from '../support/standins.js';
+import { loadTemplates } from '../support/templates.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeRunner } from '../../cli/core/render.js';
 import { validateInputs } from '../../cli/core/inputs.js';
 import type { ResolvedLayer } from '../../cli/core/runner.js';
-import { layerManifestSchema } from '../../cli/schema/layer.js';
 
-const TEMPLATES = path.resolve(import.meta.dirname, '../../templates');
 const base = mkdtempSync(path.join(os.tmpdir(), 'qwex-prop-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 const bin = installStandins(path.join(base, 'bin'));
 
-const files = new Map<string, string>();
-const manifests = new Map(readdirSync(TEMPLATES).map((name) => {
-  const dir = path.join(TEMPLATES, name);
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.j2'))) files.set(`${name}/${f}`, readFileSync(path.join(dir, f), 'utf8'));
-  return [name, layerManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, 'layer.json'), 'utf8')))] as const;
-}));
+const { files, manifests } = loadTemplates();
 
 // ssh's remote_base is the same folder as the local runs: every "host" is this machine.
 const VALUES: Record<string, Record<string, unknown>> = {

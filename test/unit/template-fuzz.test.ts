@@ -4,18 +4,17 @@
 // docker, uv, kubectl — stand-ins, named so), never executes the value: a canary file that
 // the value tries to create must never appear.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { installStandins } from '../support/standins.js';
+import { loadTemplates } from '../support/templates.js';
 import { composeRunner } from '../../cli/core/render.js';
 import { validateInputs } from '../../cli/core/inputs.js';
 import { QwexError } from '../../cli/core/errors.js';
 import type { ResolvedLayer } from '../../cli/core/runner.js';
-import { layerManifestSchema } from '../../cli/schema/layer.js';
 
-const TEMPLATES = path.resolve(import.meta.dirname, '../../templates');
 const base = mkdtempSync(path.join(os.tmpdir(), 'qwex-fuzz-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 const bin = installStandins(path.join(base, 'bin'));
@@ -23,14 +22,7 @@ const bin = installStandins(path.join(base, 'bin'));
 writeFileSync(path.join(bin, 'kubectl'), '#!/bin/sh\ncat >/dev/null 2>&1 || :\nexit 0\n');
 chmodSync(path.join(bin, 'kubectl'), 0o755);
 
-const files = new Map<string, string>();
-const manifests = new Map(
-  readdirSync(TEMPLATES).map((name) => {
-    const dir = path.join(TEMPLATES, name);
-    for (const f of readdirSync(dir).filter((x) => x.endsWith('.j2'))) files.set(`${name}/${f}`, readFileSync(path.join(dir, f), 'utf8'));
-    return [name, layerManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, 'layer.json'), 'utf8')))] as const;
-  }),
-);
+const { files, manifests } = loadTemplates();
 
 // Values that make each layer quick under the stand-ins (detach: no polling loops).
 const BASELINE: Record<string, Record<string, unknown>> = {
