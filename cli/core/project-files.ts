@@ -25,7 +25,7 @@ defaults:
 # A runner lists its layers outer → inner; each is a template name or "name: { input: value }":
 #   hpc:
 #     layers:
-#       - ssh: { host: login.cluster, user: me }
+#       - ssh: { host: login.cluster, user: me, remote_base: /home/me/.qwex }
 #       - slurm: { partition: gpu, time: "02:00:00" }
 #       - singularity: { image: /scratch/images/torch.sif }
 #       - uv-cache
