@@ -31,6 +31,17 @@ async function consistent(dir: string): Promise<boolean> {
   return !(await staged(dir));
 }
 
+/** A fresh copy of `seed`, `args` killed in it after `ms`, then a command that opens the project
+ * (and so recovers). Says whether the kill left a transaction behind for that recovery. */
+async function killedCopy(seed: string, args: string[], ms: number): Promise<{ dir: string; midway: boolean }> {
+  const dir = path.join(tempDir(), 'p');
+  await fs.cp(seed, dir, { recursive: true });
+  await killAfter(args, dir, ms);
+  const midway = await staged(dir);
+  await killAfter(['outdated'], dir, 20_000);
+  return { dir, midway };
+}
+
 const RUNS = 24;
 const delay = (i: number) => 40 + Math.floor((i * 197) % 220); // spread over start-up and the writes
 
@@ -41,11 +52,8 @@ describe('kill -9 during add and update', () => {
     const outcomes = { before: 0, after: 0 };
     let midway = 0; // kills that left a transaction behind for recovery
     for (let i = 0; i < RUNS; i++) {
-      const dir = path.join(tempDir(), 'p');
-      await fs.cp(seed.dir, dir, { recursive: true });
-      await killAfter(['add', 'ssh', 'slurm', 'singularity', 'uv-cache', 'docker', 'k8s'], dir, delay(i));
-      if (await staged(dir)) midway++;
-      await killAfter(['outdated'], dir, 20_000); // opens the project: recovery runs here
+      const { dir, midway: left } = await killedCopy(seed.dir, ['add', 'ssh', 'slurm', 'singularity', 'uv-cache', 'docker', 'k8s'], delay(i));
+      if (left) midway++;
       expect(await consistent(dir), `run ${i}`).toBe(true);
       const now = await snapshot(dir);
       const lock = await readJson(path.join(dir, '.qwex/qwex.lock'));
@@ -80,11 +88,8 @@ describe('kill -9 during add and update', () => {
     const outcomes = { before: 0, after: 0 };
     let midway = 0; // kills that left a transaction behind for recovery
     for (let i = 0; i < RUNS; i++) {
-      const dir = path.join(tempDir(), 'p');
-      await fs.cp(seed.dir, dir, { recursive: true });
-      await killAfter(['update', '--registry', registry], dir, delay(i));
-      if (await staged(dir)) midway++;
-      await killAfter(['outdated'], dir, 20_000);
+      const { dir, midway: left } = await killedCopy(seed.dir, ['update', '--registry', registry], delay(i));
+      if (left) midway++;
       expect(await staged(dir), `run ${i}`).toBe(false);
       const now = await snapshot(dir);
       const version = (await readJson(path.join(dir, '.qwex/qwex.lock'))).templates.t.version;

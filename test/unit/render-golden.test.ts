@@ -3,23 +3,16 @@
 // Every input of these renders is fixed (run id, dirs, commit, values): the only volatile part a
 // render could hold is a temp path, and these use none, so the files are compared as they are.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { composeRunner, makeEnvironment, renderFile } from '../../cli/core/render.js';
 import { sampleContext } from '../../cli/core/lint.js';
 import { validateInputs } from '../../cli/core/inputs.js';
-import { layerManifestSchema, type LayerManifest } from '../../cli/schema/layer.js';
+import { loadTemplates } from '../support/templates.js';
 
-const TEMPLATES = path.resolve(import.meta.dirname, '../../templates');
 const GOLDEN = path.resolve(import.meta.dirname, 'golden');
-const files = new Map<string, string>();
-const manifests = new Map<string, LayerManifest>();
-for (const name of readdirSync(TEMPLATES)) {
-  const dir = path.join(TEMPLATES, name);
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.j2'))) files.set(`${name}/${f}`, readFileSync(path.join(dir, f), 'utf8'));
-  manifests.set(name, layerManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, 'layer.json'), 'utf8'))));
-}
+const { files, manifests } = loadTemplates();
 
 function golden(name: string, actual: string): void {
   const file = path.join(GOLDEN, `${name}.sh`);
