@@ -7,7 +7,7 @@ import { QwexError } from '../core/errors.js';
 export async function atomicWrite(file: string, content: string | Uint8Array, mode = 0o644): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`); // see TEMP_NAME
   try {
     const handle = await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
     try {
@@ -21,6 +21,29 @@ export async function atomicWrite(file: string, content: string | Uint8Array, mo
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw writeError(file, e);
+  }
+}
+
+// atomicWrite's temp files: ".<file>.<pid>.<random>.tmp".
+const TEMP_NAME = /^\..+\.(\d+)\.[a-z0-9]*\.tmp$/;
+
+/**
+ * Removes the temp files a killed qwex left in `dir` (from `names`, its listing): those whose
+ * writer is no longer running. A live writer's temp is about to be renamed and is left alone.
+ */
+export async function removeStaleTemps(dir: string, names: string[]): Promise<void> {
+  for (const name of names) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (pid && !processAlive(Number(pid))) await fs.rm(path.join(dir, name), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
   }
 }
 

@@ -7,7 +7,7 @@ import { prettyJson } from '../core/integrity.js';
 import { projectConfigSchema, type ProjectConfig } from '../schema/config.js';
 import { lockSchema, type Lock } from '../schema/lock.js';
 import { API_VERSION } from '../schema/common.js';
-import { atomicWrite, readText } from './fs.js';
+import { atomicWrite, readText, removeStaleTemps } from './fs.js';
 
 export const QWEX_DIR = '.qwex';
 export const CONFIG_FILE = '.qwex/config.yaml';
@@ -35,8 +35,10 @@ export async function findProjectRoot(cwd: string): Promise<string | undefined> 
 export async function openProject(cwd: string): Promise<Project> {
   const root = await findProjectRoot(cwd);
   if (!root) throw new QwexError('NO_PROJECT', `no qwex project here (no ${CONFIG_FILE} in ${cwd} or above)`, { hint: 'qwex init' });
-  // A qwex killed mid-write left a transaction behind: finish or undo it before reading the lock.
-  if (await fs.stat(path.join(root, QWEX_DIR, '.tmp')).then(() => true, () => false)) await (await import('./install.js')).recoverInterrupted(root);
+  // A qwex killed mid-write left a transaction (or a temp file) behind: finish or undo it before reading the lock.
+  const names = await fs.readdir(path.join(root, QWEX_DIR)).catch(() => [] as string[]);
+  if (names.includes('.tmp')) await (await import('./install.js')).recoverInterrupted(root);
+  await removeStaleTemps(path.join(root, QWEX_DIR), names);
   let config: Promise<ProjectConfig> | undefined;
   return { root, lock: await loadLock(root), config: () => (config ??= loadConfig(root)) };
 }

@@ -107,3 +107,20 @@ describe('kill -9 during add and update', () => {
     console.log(`update killed ${RUNS} times: ${midway} mid-transaction; after recovery ${outcomes.before} as before, ${outcomes.after} fully updated`);
   }, 120_000);
 });
+
+describe('temp files of a killed write', () => {
+  it('are removed by the next command when their writer is gone, kept while it runs', async () => {
+    const p = await project();
+    const gone = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, ['-e', '0']);
+      child.on('close', () => resolve(child.pid!));
+    });
+    const stale = path.join(p.dir, `.qwex/.qwex.lock.${gone}.abc123.tmp`);
+    const live = path.join(p.dir, `.qwex/.qwex.lock.${process.pid}.def456.tmp`);
+    await fs.writeFile(stale, '{"half": ');
+    await fs.writeFile(live, '{"half": ');
+    expect((await p.run('outdated')).code).toBe(0);
+    expect(await fs.stat(stale).then(() => true, () => false)).toBe(false);
+    expect(await fs.stat(live).then(() => true, () => false)).toBe(true);
+  });
+});
