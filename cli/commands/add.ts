@@ -25,7 +25,7 @@ export interface AddOptions {
 
 export async function add(specs: string[], opts: AddOptions, ctx: Ctx): Promise<void> {
   specs.forEach(parseTemplateAddress); // a typo is a usage error, whatever the project's state
-  const project = await openProject(ctx.cwd);
+  const project = await openProject(ctx.cwd, { write: !opts.dryRun, err: ctx.err });
   const sc: SourceContext = { cwd: ctx.cwd, projectRoot: project.root, config: project.config, env: ctx.env, registry: opts.registry };
   await assertNoSymlinks(project.root, path.join(project.root, QWEX_DIR, 'templates'), 'qwex add');
 

@@ -14,7 +14,7 @@ export interface RemoveOptions {
 }
 
 export async function remove(names: string[], opts: RemoveOptions, ctx: Ctx): Promise<void> {
-  const project = await openProject(ctx.cwd);
+  const project = await openProject(ctx.cwd, { write: true, err: ctx.err });
   const { root, lock } = project;
   for (const name of names) {
     const entry = lock.templates[name];

@@ -17,7 +17,7 @@ export interface UpdateOptions {
 }
 
 export async function update(names: string[], opts: UpdateOptions, ctx: Ctx): Promise<void> {
-  const project = await openProject(ctx.cwd);
+  const project = await openProject(ctx.cwd, { write: !opts.dryRun, err: ctx.err });
   const sc: SourceContext = { cwd: ctx.cwd, projectRoot: project.root, config: project.config, env: ctx.env, registry: opts.registry };
   // The whole plan is made in memory first; nothing is written until every template has one.
   const plans: UpdatePlan[] = [];

@@ -24,6 +24,7 @@ const CODE_EXIT = {
   LOCAL_EDITS: EXIT.project,
   FILE_EXISTS: EXIT.project,
   WRITE_FAILED: EXIT.project,
+  PROJECT_BUSY: EXIT.project,
   RUNNER_NOT_FOUND: EXIT.project,
   RUN_NOT_FOUND: EXIT.project,
   REGISTRY_NOT_FOUND: EXIT.registry,

@@ -37,8 +37,9 @@ runners:
 
 export const GITIGNORE = `# per-machine overrides and secrets (hosts, accounts, tokens)
 targets/
-# qwex's scratch space for atomic installs
+# qwex's scratch space for atomic installs, and the lock held while a command changes the project
 .tmp/
+.lock
 # run artifacts pulled back (qwex pull) and worktrees of runs' commits (qwex checkout)
 runs/
 checkouts/

@@ -3,6 +3,7 @@
 import { promises as fs, constants } from 'node:fs';
 import path from 'node:path';
 import { QwexError } from '../core/errors.js';
+import { processAlive } from './lock-file.js';
 
 export async function atomicWrite(file: string, content: string | Uint8Array, mode = 0o644): Promise<void> {
   const dir = path.dirname(file);
@@ -35,15 +36,6 @@ export async function removeStaleTemps(dir: string, names: string[]): Promise<vo
   for (const name of names) {
     const pid = TEMP_NAME.exec(name)?.[1];
     if (pid && !processAlive(Number(pid))) await fs.rm(path.join(dir, name), { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
   }
 }
 

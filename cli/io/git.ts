@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { QwexError } from '../core/errors.js';
+import { acquireLock } from './lock-file.js';
 
 function git(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -61,29 +62,13 @@ export async function addWorktree(root: string, dir: string, sha: string): Promi
   // git reads every other worktree's admin folder while adding one, and fails on a half-made
   // one ("failed to read .git/worktrees/…/commondir"): concurrent runs take turns.
   const gitDir = await git(['rev-parse', '--git-common-dir'], root).then((d) => path.resolve(root, d));
-  await withLock(path.join(gitDir, 'qwex-worktree.lock'), () => git(['worktree', 'add', '--detach', '-q', dir, sha], root)).catch((e: { stderr?: string }) => {
-    throw new QwexError('WRITE_FAILED', `cannot create the run's worktree at ${dir}: ${(e.stderr ?? '').trim() || String(e)}`, { hint: 'check the disk space and permissions of QWEX_HOME (default ~/.qwex)', cause: e });
-  });
-}
-
-/** Runs `fn` holding an exclusive lock file (O_EXCL); a lock older than a minute is a crash's leftover. */
-async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
-  for (let waited = 0; ; waited += 20) {
-    try {
-      await (await fs.open(lock, 'wx')).close();
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const age = Date.now() - (await fs.stat(lock).then((st) => st.mtimeMs, () => Date.now()));
-      if (age > 60_000) await fs.rm(lock, { force: true });
-      else if (waited > 30_000) throw new QwexError('WRITE_FAILED', `${lock} has been held for 30 s`, { hint: `if no qwex run is starting, delete ${lock}` });
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const release = await acquireLock(path.join(gitDir, 'qwex-worktree.lock'), { what: 'adding a worktree', waitMs: 30_000 });
   try {
-    return await fn();
+    await git(['worktree', 'add', '--detach', '-q', dir, sha], root);
+  } catch (e) {
+    throw new QwexError('WRITE_FAILED', `cannot create the run's worktree at ${dir}: ${((e as { stderr?: string }).stderr ?? '').trim() || String(e)}`, { hint: 'check the disk space and permissions of QWEX_HOME (default ~/.qwex)', cause: e });
   } finally {
-    await fs.rm(lock, { force: true });
+    await release();
   }
 }
 

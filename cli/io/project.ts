@@ -7,11 +7,13 @@ import { prettyJson } from '../core/integrity.js';
 import { projectConfigSchema, type ProjectConfig } from '../schema/config.js';
 import { lockSchema, type Lock } from '../schema/lock.js';
 import { API_VERSION } from '../schema/common.js';
-import { atomicWrite, readText, removeStaleTemps } from './fs.js';
+import { atomicWrite, readText, removeStaleTemps, writeError } from './fs.js';
+import { acquireLock } from './lock-file.js';
 
 export const QWEX_DIR = '.qwex';
 export const CONFIG_FILE = '.qwex/config.yaml';
 export const LOCK_FILE = '.qwex/qwex.lock';
+const PROJECT_LOCK = '.lock'; // held by a command while it changes the project
 
 export interface Project {
   root: string;
@@ -32,13 +34,28 @@ export async function findProjectRoot(cwd: string): Promise<string | undefined> 
   }
 }
 
-export async function openProject(cwd: string): Promise<Project> {
+/**
+ * Opens the project at or above `cwd`. A command that changes it (`write`) holds .qwex/.lock until
+ * it exits, so two `qwex add`/`update` take turns and each plans from the lock the other wrote.
+ * A reader waits for a writer only when one is at work, then finishes or undoes what a killed qwex
+ * left (a transaction, a temp file, a lock) before reading.
+ */
+export async function openProject(cwd: string, opts: { write?: boolean; err?: { write(s: string): unknown } } = {}): Promise<Project> {
   const root = await findProjectRoot(cwd);
   if (!root) throw new QwexError('NO_PROJECT', `no qwex project here (no ${CONFIG_FILE} in ${cwd} or above)`, { hint: 'qwex init' });
-  // A qwex killed mid-write left a transaction (or a temp file) behind: finish or undo it before reading the lock.
-  const names = await fs.readdir(path.join(root, QWEX_DIR)).catch(() => [] as string[]);
-  if (names.includes('.tmp')) await (await import('./install.js')).recoverInterrupted(root);
-  await removeStaleTemps(path.join(root, QWEX_DIR), names);
+  const dir = path.join(root, QWEX_DIR);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  if (opts.write || names.includes(PROJECT_LOCK) || names.includes('.tmp')) {
+    const release = await acquireLock(path.join(dir, PROJECT_LOCK), {
+      what: 'changing this project',
+      onWait: (who) => opts.err?.write(`waiting for another qwex (${who}) to finish changing this project…\n`),
+    }).catch((e) => {
+      throw e instanceof QwexError ? e : writeError(path.join(dir, PROJECT_LOCK), e);
+    });
+    if (await fs.stat(path.join(dir, '.tmp')).then(() => true, () => false)) await (await import('./install.js')).recoverInterrupted(root);
+    await removeStaleTemps(dir, await fs.readdir(dir));
+    if (!opts.write) await release();
+  } else await removeStaleTemps(dir, names);
   let config: Promise<ProjectConfig> | undefined;
   return { root, lock: await loadLock(root), config: () => (config ??= loadConfig(root)) };
 }

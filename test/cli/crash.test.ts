@@ -5,8 +5,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256Integrity } from '../../cli/core/integrity.js';
-import { BIN, project, readJson, snapshot, tempDir } from './helpers.js';
+import { BIN, consistent, deadPid, project, readJson, snapshot, staged, tempDir } from './helpers.js';
 import { lines, versionedRegistry } from './update-helpers.js';
 
 function killAfter(args: string[], cwd: string, ms: number): Promise<number | null> {
@@ -15,20 +14,6 @@ function killAfter(args: string[], cwd: string, ms: number): Promise<number | nu
     const timer = setTimeout(() => child.kill('SIGKILL'), ms);
     child.on('close', (code) => (clearTimeout(timer), resolve(code)));
   });
-}
-
-const staged = (dir: string) => fs.stat(path.join(dir, '.qwex/.tmp')).then(() => true, () => false);
-
-/** Every file the lock names matches its recorded hash (or is a tombstone), and nothing is staged. */
-async function consistent(dir: string): Promise<boolean> {
-  const lock = await readJson(path.join(dir, '.qwex/qwex.lock'));
-  for (const [name, entry] of Object.entries<any>(lock.templates))
-    for (const [file, f] of Object.entries<any>(entry.files)) {
-      if (f.deleted) continue;
-      const bytes = await fs.readFile(path.join(dir, '.qwex/templates', name, file)).catch(() => undefined);
-      if (!bytes || (sha256Integrity(bytes) !== f.base && !f.pending)) return false;
-    }
-  return !(await staged(dir));
 }
 
 /** A fresh copy of `seed`, `args` killed in it after `ms`, then a command that opens the project
@@ -111,10 +96,7 @@ describe('kill -9 during add and update', () => {
 describe('temp files of a killed write', () => {
   it('are removed by the next command when their writer is gone, kept while it runs', async () => {
     const p = await project();
-    const gone = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, ['-e', '0']);
-      child.on('close', () => resolve(child.pid!));
-    });
+    const gone = await deadPid();
     const stale = path.join(p.dir, `.qwex/.qwex.lock.${gone}.abc123.tmp`);
     const live = path.join(p.dir, `.qwex/.qwex.lock.${process.pid}.def456.tmp`);
     await fs.writeFile(stale, '{"half": ');

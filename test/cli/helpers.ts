@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { runProcess, type Result } from '../support/process.js';
+import { sha256Integrity } from '../../cli/core/integrity.js';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(REPO, 'dist/main.js');
@@ -57,6 +58,29 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
   };
   await walk('');
   return out;
+}
+
+/** The pid of a process that has exited: what a kill -9'd qwex leaves in its lock and temp files. */
+export function deadPid(): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', '0']);
+    child.on('close', () => resolve(child.pid!));
+  });
+}
+
+/** Whether a transaction is left in .qwex/.tmp. */
+export const staged = (dir: string) => fs.stat(path.join(dir, '.qwex/.tmp')).then(() => true, () => false);
+
+/** Every file the lock names matches its recorded hash (or is a tombstone), and nothing is staged. */
+export async function consistent(dir: string): Promise<boolean> {
+  const lock = await readJson(path.join(dir, '.qwex/qwex.lock'));
+  for (const [name, entry] of Object.entries<any>(lock.templates))
+    for (const [file, f] of Object.entries<any>(entry.files)) {
+      if (f.deleted) continue;
+      const bytes = await fs.readFile(path.join(dir, '.qwex/templates', name, file)).catch(() => undefined);
+      if (!bytes || (sha256Integrity(bytes) !== f.base && !f.pending)) return false;
+    }
+  return !(await staged(dir));
 }
 
 export async function readJson(file: string): Promise<any> {
