@@ -16,7 +16,7 @@ import type { TemplateAddress } from '../core/address.js';
 import { redactUrl } from '../core/env-expand.js';
 import type { RegistryIndex } from '../schema/index.js';
 import { API_VERSION } from '../schema/common.js';
-import { folderRegistry, singleItem, type RegistrySource } from './registry.js';
+import { boundedBody, folderRegistry, singleItem, type RegistrySource } from './registry.js';
 
 type Host = 'github' | 'gitlab' | 'gist' | 'git';
 
@@ -34,6 +34,7 @@ interface Env {
 }
 
 const SHA_RE = /^[0-9a-f]{40}$/;
+const MAX_TARBALL_BYTES = 256 * 1024 * 1024; // a whole repository's tarball, written to disk as it arrives
 
 /** Reads what follows `gist:`, `github:`, `gitlab:` or `git+` (a lock source or what the user typed). */
 export function parseGitSpec(host: Host, rest: string): GitSpec {
@@ -326,7 +327,15 @@ async function degitBackend(spec: GitSpec, sc: Env): Promise<Backend> {
   const download = async (url: string, dest: string) => {
     const res = await fetch(rewrite(url), { redirect: 'follow', signal: AbortSignal.timeout(Number(sc.env.QWEX_HTTP_TIMEOUT_MS) || 60_000) });
     if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText} from ${redactUrl(rewrite(url))}`);
-    await fs.writeFile(dest, Buffer.from(await res.arrayBuffer()));
+    const shown = redactUrl(rewrite(url));
+    // degit keeps tarballs as a cache: only a whole one may ever sit at `dest`.
+    const part = `${dest}.${process.pid}.part`;
+    try {
+      await fs.writeFile(part, boundedBody(res, shown, MAX_TARBALL_BYTES, 'a template repository should be small; use a path inside it (github:owner/repo/path)'));
+      await fs.rename(part, dest);
+    } finally {
+      await fs.rm(part, { force: true });
+    }
   };
   const fail = (e: unknown, what: string): never => {
     const code = (e as { code?: string }).code;

@@ -114,32 +114,66 @@ function folderReader(dir: string): Reader {
 }
 
 const RETRY_STATUS = new Set([502, 503, 504]);
+// Failures where the request may not have reached the server, or the answer not us: worth one more try.
+const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const MAX_REDIRECTS = 5;
 
-/** GET with a timeout, a size cap and two retries for transient failures (GETs are safe to repeat). */
+/**
+ * GET with a deadline for the whole answer (a slow drip cannot hold us), a size cap, at most
+ * MAX_REDIRECTS redirects, and two retries for transient failures only (GETs are safe to repeat;
+ * a 500, a 404 or a redirect loop would only fail again).
+ */
 export async function httpGet(url: string, headers: Record<string, string>, attempt = 0): Promise<string | undefined> {
   const shown = redactUrl(url);
   const timeoutMs = Number(process.env.QWEX_HTTP_TIMEOUT_MS) || 30_000;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const failed = (why: string, hint: string, cause?: unknown) => new QwexError('FETCH_FAILED', `cannot fetch ${shown}: ${why}`, { hint, cause });
+  const timedOut = () => failed(`no complete answer within ${timeoutMs / 1000} s`, 'the server is slow or stuck: try again later, or allow more time with QWEX_HTTP_TIMEOUT_MS');
   let res: Response;
   try {
-    res = await fetch(url, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+    res = await fetchFollowingRedirects(url, headers, signal, shown);
   } catch (e) {
-    if (attempt < 2 && (e as Error).name !== 'TimeoutError') return retry(url, headers, attempt);
-    const why = (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : causeText(e);
-    throw new QwexError('FETCH_FAILED', `cannot fetch ${shown}: ${why}`, { hint: 'check the URL and your network, then try again', cause: e });
+    if (e instanceof QwexError) throw e;
+    if (signal.aborted) throw timedOut();
+    if (attempt < 2 && TRANSIENT.has(errorCode(e))) return retry(url, headers, attempt);
+    throw failed(causeText(e), 'check the URL and your network, then try again', e);
   }
   if (res.status === 404) return undefined;
   if (!res.ok) {
     await res.body?.cancel();
     if (attempt < 2 && RETRY_STATUS.has(res.status)) return retry(url, headers, attempt);
     const hint = res.status === 401 || res.status === 403 ? 'the registry wants credentials: set its headers in .qwex/config.yaml registries (values may use ${ENV_VARS})' : 'the registry server failed; try again later or tell its maintainer';
-    throw new QwexError('FETCH_FAILED', `cannot fetch ${shown}: HTTP ${res.status} ${res.statusText}`, { hint });
+    throw failed(`HTTP ${res.status} ${res.statusText}`, hint);
   }
   try {
     return await readBounded(res, shown);
   } catch (e) {
     if (e instanceof QwexError) throw e;
-    throw new QwexError('FETCH_FAILED', `cannot fetch ${shown}: the connection closed before the whole response arrived`, { hint: 'try again; nothing was written', cause: e });
+    if (signal.aborted) throw timedOut();
+    throw failed('the connection closed before the whole response arrived', 'try again; nothing was written', e);
   }
+}
+
+// Redirects are followed by hand: the registry's headers (tokens) go only to its own origin, and an
+// https registry may not send us to plain http.
+async function fetchFollowingRedirects(url: string, headers: Record<string, string>, signal: AbortSignal, shown: string): Promise<Response> {
+  const origin = new URL(url).origin;
+  for (let current = new URL(url), hops = 0; ; hops++) {
+    const res = await fetch(current, { headers: { accept: 'application/json', ...(current.origin === origin ? headers : {}) }, signal, redirect: 'manual' });
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (location === null) return res;
+    await res.body?.cancel();
+    const next = new URL(location, current);
+    if (hops === MAX_REDIRECTS) throw new QwexError('FETCH_FAILED', `cannot fetch ${shown}: more than ${MAX_REDIRECTS} redirects (a redirect loop?)`, { hint: 'check the URL, or tell the registry’s maintainer that it keeps redirecting' });
+    if (next.protocol !== 'https:' && (current.protocol === 'https:' || next.protocol !== 'http:'))
+      throw new QwexError('FETCH_FAILED', `cannot fetch ${shown}: it redirects to ${redactUrl(next.href)}`, { hint: 'qwex follows redirects only to http(s), and from https only to https; use the final address directly if you trust it' });
+    current = next;
+  }
+}
+
+function errorCode(e: unknown): string {
+  const cause = (e as { cause?: { code?: string } }).cause;
+  return cause?.code ?? (e as NodeJS.ErrnoException).code ?? '';
 }
 
 async function retry(url: string, headers: Record<string, string>, attempt: number) {
@@ -148,20 +182,24 @@ async function retry(url: string, headers: Record<string, string>, attempt: numb
 }
 
 async function readBounded(res: Response, shown: string): Promise<string> {
-  const declared = Number(res.headers.get('content-length'));
-  const tooBig = () => new QwexError('FETCH_FAILED', `${shown} is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; refusing to read it`, { hint: 'a registry file should be a few KiB; check the URL' });
-  if (declared > MAX_RESPONSE_BYTES) {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of boundedBody(res, shown, MAX_RESPONSE_BYTES, 'a registry file should be a few KiB; check the URL')) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A response body chunk by chunk, refused (and the connection dropped) once it passes `limit` bytes. */
+export async function* boundedBody(res: Response, shown: string, limit: number, hint: string): AsyncGenerator<Uint8Array> {
+  const tooBig = () => new QwexError('FETCH_FAILED', `${shown} is larger than ${limit / 1024 / 1024} MiB; refusing to read it`, { hint });
+  if (Number(res.headers.get('content-length')) > limit) {
     await res.body?.cancel();
     throw tooBig();
   }
-  const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
-    if (size > MAX_RESPONSE_BYTES) throw tooBig();
-    chunks.push(chunk);
+    if (size > limit) throw tooBig();
+    yield chunk;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function causeText(e: unknown): string {

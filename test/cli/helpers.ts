@@ -132,7 +132,10 @@ export async function serve(dir: string, intercept?: (req: http.IncomingMessage,
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  onTestFinished(() => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections(); // a test's stuck or dripping response must not hold the server open
+  }));
   server.unref();
   const { port } = server.address() as { port: number };
   return { url: `http://127.0.0.1:${port}`, requests };

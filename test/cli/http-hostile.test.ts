@@ -71,19 +71,73 @@ describe('registries over HTTP on 127.0.0.1', () => {
       });
     }, /does not match the integrity in index\.json/],
     ['connection refused', () => undefined, /connection refused/],
+    ['no answer at all', () => (req) => req.url === '/index.json', /no complete answer within 0\.8 s[\s\S]*hint: .*QWEX_HTTP_TIMEOUT_MS/],
+    ['a slow drip of bytes', () => (req, res) => {
+      if (req.url !== '/index.json') return false;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const drip = setInterval(() => res.write(' '), 50); // forever, if the client let it
+      res.on('close', () => clearInterval(drip));
+      return true;
+    }, /no complete answer within 0\.8 s/],
+    ['a redirect loop', () => (req, res) => (res.writeHead(302, { location: `${req.url}x` }).end(), true), /more than 5 redirects \(a redirect loop\?\)/],
+    ['a redirect to a file: URL', () => (_req, res) => (res.writeHead(301, { location: 'file:///etc/passwd' }).end(), true), /it redirects to file:\/\/\/etc\/passwd[\s\S]*hint: qwex follows redirects only to http\(s\)/],
+    ['a declared 2 GB body', () => (req, res) => {
+      if (req.url !== '/index.json') return false;
+      res.writeHead(200, { 'content-length': String(2 * 1024 ** 3) });
+      res.write('{"items": ');
+      return true;
+    }, /index\.json is larger than 32 MiB; refusing to read it/],
+    ['an endless body without a length', () => (req, res) => {
+      if (req.url !== '/index.json') return false;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const mib = Buffer.alloc(1024 * 1024, 0x20);
+      const pump = () => { while (!res.destroyed && res.write(mib)); };
+      res.on('drain', pump);
+      pump();
+      return true;
+    }, /index\.json is larger than 32 MiB; refusing to read it/],
   ];
   let registryDir = '';
   it.each(broken)('%s → a clear error, exit 4, nothing written', async (name, intercept, message) => {
     registryDir = await fixtureRegistry([{ version: '1.0.0' }]);
     const server = await serve(registryDir, intercept(''));
     const url = name === 'connection refused' ? await closedPort() : server.url;
-    const { dir, run } = await project();
+    const { dir, runEnv } = await project();
     const before = await snapshot(dir);
-    const r = await run('add', 'hello', '--registry', url);
+    const r = await runEnv({ QWEX_HTTP_TIMEOUT_MS: '800' }, 'add', 'hello', '--registry', url);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).toMatch(/^error: /);
     expect(await snapshot(dir)).toEqual(before);
+  });
+});
+
+describe('retries and redirects', () => {
+  it('retries a 503 twice and succeeds; a 500 is not retried', async () => {
+    const registry = await fixtureRegistry([{ version: '1.0.0' }]);
+    let unavailable = 2;
+    const flaky = await serve(registry, (req, res) => (req.url === '/index.json' && unavailable-- > 0 ? (res.writeHead(503).end(), true) : false));
+    const { run } = await project();
+    const r = await run('add', 'hello', '--registry', flaky.url);
+    expect(r.code, r.stderr).toBe(0);
+    expect(flaky.requests.map((q) => q.url)).toEqual(['/index.json', '/index.json', '/index.json', '/hello/1.0.0.json']);
+
+    const broken = await serve(registry, (_req, res) => (res.writeHead(500).end(), true));
+    expect((await run('add', 'hello', '--registry', broken.url)).code).toBe(4);
+    expect(broken.requests).toHaveLength(1);
+  });
+
+  it('follows a redirect to another origin without sending it the registry’s headers', async () => {
+    const registry = await fixtureRegistry([{ version: '1.0.0' }]);
+    const mirror = await serve(registry);
+    const home = await serve(registry, (req, res) => (res.writeHead(307, { location: `${mirror.url}${req.url}` }).end(), true));
+    const { dir, runEnv } = await project();
+    await fs.appendFile(path.join(dir, '.qwex/config.yaml'), `registries:\n  "@acme":\n    url: ${home.url}\n    headers: { X-Token: "\${ACME_TOKEN}" }\n`);
+    const r = await runEnv({ ACME_TOKEN: 's3cret' }, 'add', '@acme/hello');
+    expect(r.code, r.stderr).toBe(0);
+    expect(home.requests.map((q) => q.headers['x-token'])).toEqual(['s3cret', 's3cret']);
+    expect(mirror.requests.map((q) => q.url)).toEqual(['/index.json', '/hello/1.0.0.json']);
+    expect(mirror.requests.map((q) => q.headers['x-token'])).toEqual([undefined, undefined]);
   });
 });
 
