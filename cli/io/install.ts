@@ -54,7 +54,7 @@ export async function applyChanges(root: string, changes: FileChange[], lock: Lo
     }
     await atomicWrite(path.join(stage, 'journal.json'), JSON.stringify({ lock: sha256Integrity(lockText), entries } satisfies Journal));
   } catch (e) {
-    await fs.rm(stage, { recursive: true, force: true });
+    await removeStage(stage);
     throw e instanceof QwexError ? e : writeError(path.join(root, QWEX_DIR), e);
   }
   try {
@@ -67,8 +67,14 @@ export async function applyChanges(root: string, changes: FileChange[], lock: Lo
     await atomicWrite(path.join(root, LOCK_FILE), lockText);
   } catch (e) {
     await rollBack(root, stage, entries);
+    await removeStage(stage);
     throw e instanceof QwexError ? e : writeError(path.join(root, QWEX_DIR), e);
   }
+  await removeStage(stage);
+}
+
+// The stage, and .qwex/.tmp with it unless another transaction's stage is in there.
+async function removeStage(stage: string): Promise<void> {
   await fs.rm(stage, { recursive: true, force: true });
   await fs.rmdir(path.dirname(stage)).catch(() => {});
 }

@@ -32,6 +32,9 @@ export async function acquireLock(file: string, opts: LockOptions): Promise<Rele
     if (handle) {
       try {
         await handle.writeFile(`${process.pid} ${os.hostname()}\n`);
+      } catch (e) {
+        await fs.rm(file, { force: true }); // a full disk: leave no ownerless lock behind
+        throw e;
       } finally {
         await handle.close();
       }
