@@ -69,8 +69,9 @@ export async function run(argv: string[], opts: RunOptions, ctx: Ctx): Promise<n
   // The fields known now are written here; the wrapper writes the rest where the job runs.
   const known = { id, name: opts.name ?? id, runner: runner.name, commit: commit.sha, command_line: commandLine, created_at: createdAt, status: 'pending', ...(remoteDir ? { remote_dir: remoteDir } : {}) };
   await Promise.all(Object.entries(known).map(([field, value]) => atomicWrite(path.join(runDir, 'meta', field), value + '\n')));
-  await atomicWrite(path.join(runDir, 'runner.sh'), script, 0o755);
-  await atomicWrite(path.join(runDir, 'launch.sh'), launcherScript({ runDir, root, space, remote }), 0o755);
+  // Owner-only: the script holds whatever values the templates put in it (an env map's token, say).
+  await atomicWrite(path.join(runDir, 'runner.sh'), script, 0o700);
+  await atomicWrite(path.join(runDir, 'launch.sh'), launcherScript({ runDir, root, space, remote }), 0o700);
   const launched = launchDetached(path.join(runDir, 'launch.sh'), remote ? root : space);
 
   if (opts.detach) {

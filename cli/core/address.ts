@@ -1,6 +1,7 @@
 // Turns what the user typed after `qwex add` into a tagged address. Pure: it never looks at
 // the disk or the network, so "is this path a folder?" is decided later by io/.
 import { QwexError } from './errors.js';
+import { refuseCredentials } from './env-expand.js';
 import { TEMPLATE_NAME_RE } from '../schema/common.js';
 
 export type TemplateAddress =
@@ -22,6 +23,7 @@ export function parseTemplateAddress(spec: string): TemplateAddress {
   if (s === '') throw new QwexError('USAGE', 'empty template name', { hint: 'qwex search  # to list the templates' });
   const gistUrl = GIST_URL_RE.exec(s);
   if (gistUrl) return { kind: 'git-host', host: 'gist', ref: gistUrl[1]! };
+  refuseCredentials(s);
   if (/^https?:\/\//i.test(s)) return { kind: 'url', url: s };
   if (/^git\+(https?|file|ssh|git):\/\/./i.test(s)) return { kind: 'git-host', host: 'git', ref: s.slice(4) };
   if (/^git:\/\/./i.test(s)) return { kind: 'git-host', host: 'git', ref: s };

@@ -15,3 +15,14 @@ export function expandEnv(text: string, env: Record<string, string | undefined>,
 export function redactUrl(url: string): string {
   return url.replace(/\/\/[^/@]*@/, '//***@');
 }
+
+/**
+ * Refuses an http(s) address with credentials in it (`https://user:token@host/…`): qwex records
+ * where a template came from in .qwex/qwex.lock, which is committed, so the token would be too.
+ */
+export function refuseCredentials(url: string): void {
+  if (!/^(git\+)?https?:\/\/[^/?#]*@/i.test(url)) return;
+  throw new QwexError('USAGE', `${redactUrl(url)} has credentials in it, and qwex records sources in .qwex/qwex.lock`, {
+    hint: 'configure a namespace in .qwex/config.yaml with headers from the environment:\nregistries:\n  "@org":\n    url: https://host/registry\n    headers: { Authorization: "Bearer ${ORG_TOKEN}" }\n(for git+https, use a git credential helper)',
+  });
+}

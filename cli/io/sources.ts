@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { QwexError, didYouMean } from '../core/errors.js';
-import { expandEnv } from '../core/env-expand.js';
+import { expandEnv, refuseCredentials } from '../core/env-expand.js';
 import { parseTemplateAddress, type TemplateAddress } from '../core/address.js';
 import { resolveVersion } from '../core/resolve.js';
 import type { RegistryItem } from '../schema/item.js';
@@ -22,6 +22,7 @@ export interface SourceContext {
 export async function defaultSource(sc: SourceContext): Promise<RegistrySource> {
   const chosen = sc.registry ?? sc.env.QWEX_REGISTRY;
   if (!chosen || chosen === 'embedded') return folderRegistry(embeddedRegistryDir(), 'embedded');
+  refuseCredentials(chosen);
   if (chosen.startsWith('@')) return namespaceSource(chosen, sc);
   return locationSource(chosen, {}, sc);
 }

@@ -1,6 +1,6 @@
 // The harness for CLI tests: the built dist/ binary run in temp projects, with a private HOME,
 // and registries served from folders or from HTTP servers on 127.0.0.1.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs, mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -40,6 +40,25 @@ export async function project(opts: { init?: boolean } = {}): Promise<{ dir: str
     if (r.code !== 0) throw new Error(`qwex init failed: ${r.stderr}`);
   }
   return { dir, run, runEnv };
+}
+
+/** A project that is a git repository with one commit, and helpers for runs in it. */
+export async function repo() {
+  const p = await project();
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: p.dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  await fs.writeFile(path.join(p.dir, 'train.py'), 'print(1)\n');
+  git('add', '-A');
+  git('commit', '-qm', 'init');
+  const json = async (...args: string[]) => JSON.parse((await p.run(...args, '--json')).stdout);
+  const waitFor = async (id: string, pred: (s: any) => boolean) => {
+    for (let i = 0; i < 200; i++) {
+      const s = await json('status', id);
+      if (pred(s)) return s;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`run ${id} never reached the expected state`);
+  };
+  return { ...p, git, json, waitFor };
 }
 
 /** Every file below `dir` with its content (symlinks as "-> target"), to prove nothing changed. */

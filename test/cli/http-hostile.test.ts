@@ -112,6 +112,24 @@ describe('registries over HTTP on 127.0.0.1', () => {
   });
 });
 
+describe('credentials in a registry address', () => {
+  it('are refused before any request, never printed, nothing written', async () => {
+    const registry = await fixtureRegistry([{ version: '1.0.0' }]);
+    const server = await serve(registry);
+    const withToken = server.url.replace('//', '//me:s3cret@');
+    const { dir, run, runEnv } = await project();
+    const before = await snapshot(dir);
+    for (const r of [await run('add', 'hello', '--registry', withToken), await run('add', `${withToken}/hello/1.0.0.json`), await runEnv({ QWEX_REGISTRY: withToken }, 'add', 'hello')]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('http://***@127.0.0.1');
+      expect(r.stderr).toMatch(/has credentials in it, and qwex records sources in \.qwex\/qwex\.lock\nhint: configure a namespace/);
+      expect(r.stderr).not.toContain('s3cret');
+    }
+    expect(server.requests).toEqual([]);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+});
+
 describe('retries and redirects', () => {
   it('retries a 503 twice and succeeds; a 500 is not retried', async () => {
     const registry = await fixtureRegistry([{ version: '1.0.0' }]);

@@ -3,26 +3,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, project } from './helpers.js';
+import { BIN, repo } from './helpers.js';
 import { installStandins } from '../support/standins.js';
-
-async function repo() {
-  const p = await project();
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: p.dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
-  await fs.writeFile(path.join(p.dir, 'train.py'), 'print(1)\n');
-  git('add', '-A');
-  git('commit', '-qm', 'init');
-  const json = async (...args: string[]) => JSON.parse((await p.run(...args, '--json')).stdout);
-  const waitFor = async (id: string, pred: (s: any) => boolean) => {
-    for (let i = 0; i < 200; i++) {
-      const s = await json('status', id);
-      if (pred(s)) return s;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`run ${id} never reached the expected state`);
-  };
-  return { ...p, git, json, waitFor };
-}
 
 const alive = (marker: string) => {
   try {

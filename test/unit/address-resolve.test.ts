@@ -37,6 +37,18 @@ describe('parseTemplateAddress', () => {
       expect((e as QwexError).exitCode).toBe(2);
     }
   });
+
+  it.each(['https://me:t0ken@reg.test/ssh/1.0.0.json', 'https://t0ken@reg.test/', 'git+https://x-access-token:t0ken@github.test/o/r.git', 'HTTP://me:t0ken@reg.test/r'])(
+    'refuses %s: the token would be recorded in the lock, and is not printed',
+    (spec) => {
+      expect(() => parseTemplateAddress(spec)).toThrow(/^https?:\/\/\*\*\*@|^git\+https:\/\/\*\*\*@|^HTTP:\/\/\*\*\*@/);
+      expect(() => parseTemplateAddress(spec)).not.toThrow(/t0ken/);
+    },
+  );
+
+  it.each(['git+ssh://git@host.test/o/r.git', 'https://reg.test/a@b/x.json', 'https://reg.test/x.json?user=a@b'])('accepts %s (no credentials in the authority)', (spec) => {
+    expect(() => parseTemplateAddress(spec)).not.toThrow();
+  });
 });
 
 describe('git sources: what the user typed and what the lock records', () => {
