@@ -104,13 +104,25 @@ export function parseJson(raw: string, where: string): unknown {
 function folderReader(dir: string): Reader {
   return async (rel) => {
     try {
-      return await fs.readFile(path.join(dir, rel), 'utf8');
+      return await readRegistryFile(path.join(dir, rel));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw new QwexError('FETCH_FAILED', `cannot read ${path.join(dir, rel)}: ${(e as Error).message}`, { cause: e });
+      throw e instanceof QwexError ? e : new QwexError('FETCH_FAILED', `cannot read ${path.join(dir, rel)}: ${(e as Error).message}`, { cause: e });
     }
   };
+}
+
+/** A registry file from disk, with the same size cap as one from the network. */
+export async function readRegistryFile(file: string): Promise<string> {
+  const handle = await fs.open(file, 'r');
+  try {
+    if ((await handle.stat()).size > MAX_RESPONSE_BYTES)
+      throw new QwexError('REGISTRY_INVALID', `${file} is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; refusing to read it`, { hint: 'a registry file should be a few KiB; check the path' });
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 const RETRY_STATUS = new Set([502, 503, 504]);

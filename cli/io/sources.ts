@@ -8,7 +8,7 @@ import { parseTemplateAddress, type TemplateAddress } from '../core/address.js';
 import { resolveVersion } from '../core/resolve.js';
 import type { RegistryItem } from '../schema/item.js';
 import type { ProjectConfig } from '../schema/config.js';
-import { embeddedRegistryDir, folderRegistry, httpGet, httpRegistry, parseJson, singleItem, type RegistrySource } from './registry.js';
+import { embeddedRegistryDir, folderRegistry, httpGet, httpRegistry, parseJson, readRegistryFile, singleItem, type RegistrySource } from './registry.js';
 
 export interface SourceContext {
   cwd: string;
@@ -72,7 +72,7 @@ async function locationSource(location: string, headers: Record<string, string>,
   const stat = await fs.stat(abs).catch(() => undefined);
   if (!stat) throw new QwexError('REGISTRY_NOT_FOUND', `${location}: no such file or folder`, { hint: 'give the path of a registry folder (with index.json) or of an item .json' });
   if (stat.isDirectory()) return folderRegistry(abs, lockId);
-  const raw = await fs.readFile(abs, 'utf8');
+  const raw = await readRegistryFile(abs);
   return fromJsonFile(raw, abs, lockId, () => folderRegistry(path.dirname(abs), id ?? recordPath(path.dirname(abs), sc)));
 }
 

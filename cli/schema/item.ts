@@ -6,6 +6,10 @@ import { array, enum as zEnum, literal, strictObject, string } from 'zod';
 import type { z } from 'zod';
 import { fileModeSchema, renamesSchema, upstreamSchema, inputSchema, integritySchema, layerKindSchema, requiresSchema, semverSchema, templateNameSchema } from './common.js';
 
+// A template is a handful of small scripts; these bound what a hostile item can make qwex write.
+export const MAX_FILES = 256;
+export const MAX_FILE_CHARS = 1024 * 1024;
+
 export const SHADCN_ITEM_SCHEMA_URL = 'https://ui.shadcn.com/schema/registry-item.json';
 
 export const itemFileSchema = strictObject({
@@ -14,7 +18,7 @@ export const itemFileSchema = strictObject({
   type: literal('registry:file'),
   // shadcn reads "~/" as the project root: "~/.qwex/templates/<name>/<path>".
   target: string().min(1).max(512),
-  content: string(),
+  content: string().max(MAX_FILE_CHARS, 'a template file may hold at most 1 MiB'),
   sha256: integritySchema,
   mode: fileModeSchema,
 });
@@ -41,7 +45,7 @@ export const registryItemSchema = strictObject({
     // items and as npm packages.
     registryDependencies: array(string()).max(0, 'must stay empty: use "requires" for qwex templates'),
     dependencies: array(string()).max(0, 'must stay empty: qwex templates have no npm dependencies'),
-    files: array(itemFileSchema).min(1),
+    files: array(itemFileSchema).min(1).max(MAX_FILES, `a template may have at most ${MAX_FILES} files`),
   })
   .meta({ id: 'item', title: 'qwex registry item (registry/<name>/<version>.json), a shadcn registry:item' });
 

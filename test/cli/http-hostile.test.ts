@@ -173,7 +173,7 @@ describe('hostile items are refused with nothing written anywhere', () => {
     const item = await readJson(path.join(registry, 'hello/1.0.0.json'));
     mutate(item);
     const file = path.join(tempDir(), 'item.json');
-    await fs.writeFile(file, JSON.stringify(item));
+    await fs.writeFile(file, item.$broken ? JSON.stringify(item).slice(0, -10) : JSON.stringify(item));
     return file;
   }
 
@@ -183,6 +183,13 @@ describe('hostile items are refused with nothing written anywhere', () => {
     ['a target in another template', (i: any) => (i.files[0].target = '~/.qwex/templates/ssh/ssh.sh.j2'), /must start with ~\/\.qwex\/templates\/hello\//],
     ['content that does not match its sha256', (i: any) => (i.files[0].content += 'rm -rf ~\n'), /does not match its sha256/],
     ['npm dependencies for shadcn to install', (i: any) => (i.dependencies = ['left-pad']), /dependencies: must stay empty/],
+    ['10,000 files', (i: any) => (i.files = Array.from({ length: 10_000 }, (_, n) => ({ ...i.files[0], path: `f${n}`, target: `~/.qwex/templates/hello/f${n}` }))), /files: a template may have at most 256 files/],
+    ['a 2 MiB file', (i: any) => (i.files[0].content = 'x'.repeat(2 * 1024 * 1024)), /files\[0\]\.content: a template file may hold at most 1 MiB/],
+    ['a 200 MB item', (i: any) => (i.files[0].content = 'x'.repeat(200 * 1000 * 1000)), /item\.json is larger than 32 MiB; refusing to read it/],
+    ['invalid JSON', (i: any) => (i.$broken = true), /is not valid JSON/],
+    ['valid JSON of the wrong shape', (i: any) => (i.files = 'hello.sh.j2'), /files: /],
+    ['a version that is not semver', (i: any) => (i.version = 'v1'), /version: /],
+    ['an unknown file type', (i: any) => (i.files[0].type = 'registry:lib'), /files\[0\]\.type: Invalid input: expected "registry:file"/],
   ])('%s', async (_, mutate, message) => {
     const file = await hostileItem(mutate);
     const { dir, run } = await project();
