@@ -29,7 +29,12 @@ export async function update(names: string[], opts: UpdateOptions, ctx: Ctx): Pr
     const to = resolveVersion(name, versions, opts.to ?? entry.requested, { includePrerelease: opts.pre });
     const disk = await readDisk(project.root, name);
     const bases = await loadBases(source, name, entry, disk, { resolvePending: true });
-    plans.push(planUpdate({ name, entry, bases, target: await source.getItem(name, to), disk, requested: opts.to }));
+    const plan = planUpdate({ name, entry, bases, target: await source.getItem(name, to), disk, requested: opts.to });
+    // A git source's lock names a commit: from now on, the one that serves the version updated to —
+    // once no file's merge base is an older version (a conflict keeps it, and its commit with it).
+    const basesAt = new Set(Object.values(plan.lock.files).map((f) => f.baseVersion));
+    if (!opts.registry && source.lockIdFor && [...basesAt].every((v) => v === to)) plan.lock = { ...plan.lock, source: await source.lockIdFor(name, to) };
+    plans.push(plan);
   }
 
   const changes: FileChange[] = plans.flatMap((p) =>

@@ -111,13 +111,20 @@ async function openGitSource(spec: GitSpec, sc: Env, lockId?: string): Promise<R
     for (const sha of await backend.history(headSha, itemFileOf(head)))
       if (sha !== headSha && sha !== spec.sha) revisions.push(await revision(backend, spec, sha, id, `${label} at ${sha.slice(0, 12)}`).catch(() => undefined as never));
   }
-  return composite(id, label, revisions.filter(Boolean), head);
+  return composite(id, label, revisions.filter(Boolean), head, (r) => formatGitSpec(spec, revisionSha.get(r)!));
 }
 
 const itemFiles = new WeakMap<RegistrySource, string>();
+const revisionSha = new WeakMap<RegistrySource, string>();
 const itemFileOf = (s: RegistrySource) => itemFiles.get(s)!;
 
 async function revision(backend: Backend, spec: GitSpec, sha: string, id: string, label: string): Promise<RegistrySource> {
+  const source = await revisionAt(backend, spec, sha, id, label);
+  revisionSha.set(source, sha);
+  return source;
+}
+
+async function revisionAt(backend: Backend, spec: GitSpec, sha: string, id: string, label: string): Promise<RegistrySource> {
   const dir = await backend.tree(sha);
   if (await exists(path.join(dir, 'index.json'))) return folderRegistry(dir, id);
   const names = (await fs.readdir(dir)).filter((f) => f.endsWith('.qwex.json')).sort();
@@ -134,7 +141,7 @@ async function revision(backend: Backend, spec: GitSpec, sha: string, id: string
 }
 
 /** One index over several commits; the earlier-listed commit wins for a version found in more than one. */
-function composite(id: string, label: string, revisions: RegistrySource[], head: RegistrySource): RegistrySource {
+function composite(id: string, label: string, revisions: RegistrySource[], head: RegistrySource, lockIdOf: (r: RegistrySource) => string): RegistrySource {
   let index: Promise<{ merged: RegistryIndex; owner: Map<string, RegistrySource> }> | undefined;
   const load = () =>
     (index ??= (async () => {
@@ -168,11 +175,17 @@ function composite(id: string, label: string, revisions: RegistrySource[], head:
     single: head.single,
     getIndex: async () => (await load()).merged,
     async getItem(name, version) {
-      const from = (await load()).owner.get(`${name}@${version}`);
-      if (!from) throw new QwexError('VERSION_NOT_FOUND', `${name}@${version} is not in ${label}`, { hint: `qwex view ${name} --registry <address>  # lists what it publishes` });
-      return from.getItem(name, version);
+      return (await ownerOf(name, version)).getItem(name, version);
+    },
+    async lockIdFor(name, version) {
+      return lockIdOf(await ownerOf(name, version));
     },
   };
+  async function ownerOf(name: string, version: string): Promise<RegistrySource> {
+    const from = (await load()).owner.get(`${name}@${version}`);
+    if (!from) throw new QwexError('VERSION_NOT_FOUND', `${name}@${version} is not in ${label}`, { hint: `qwex view ${name} --registry <address>  # lists what it publishes` });
+    return from;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

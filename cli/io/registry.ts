@@ -21,6 +21,8 @@ export interface RegistrySource {
   single?: boolean;
   getIndex(): Promise<RegistryIndex>;
   getItem(name: string, version: string): Promise<RegistryItem>;
+  /** What the lock records for `name@version` when that differs from `id`: a git source pins the commit that serves it. */
+  lockIdFor?(name: string, version: string): Promise<string>;
 }
 
 type Reader = (rel: string) => Promise<string | undefined>; // undefined = not found

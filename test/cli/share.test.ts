@@ -149,6 +149,21 @@ describe('github: through degit 3.10 (its fetch and git transport pointed at 127
     expect(diff.stdout).toContain('ssh-acme@1.0.0-fork.1 → ssh-acme@1.0.0-fork.2');
     expect((await b.runEnv(env, 'update', 'ssh-acme')).code).toBe(0);
     expect(await fs.readFile(path.join(b.dir, '.qwex/templates/ssh-acme/ssh.sh.j2'), 'utf8')).toContain('# acme v2');
+    // The lock now pins the commit that serves the installed version…
+    const sha2 = git(work, 'rev-parse', 'HEAD');
+    expect((await readJson(path.join(b.dir, '.qwex/qwex.lock'))).templates['ssh-acme'].source).toBe(`github:acme/qwex-forks/layers/ssh-acme#main@${sha2}`);
+    // …so after the branch moves on (and its index no longer lists fork.2), diffs still find it.
+    await edit(a.dir, 'ssh/ssh.sh.j2', (s) => s.replace('# acme v2', '# acme v3'));
+    expect((await a.run('fork', 'ssh', '--as', 'ssh-acme', '--out', 'work/layers/ssh-acme')).code).toBe(0);
+    git(work, 'add', '-A');
+    git(work, 'commit', '-qm', 'v3');
+    git(work, 'push', '-q', path.join(root, 'acme/qwex-forks.git'), 'main');
+    await edit(b.dir, 'ssh-acme/ssh.sh.j2', (s) => s + '# B’s edit\n');
+    const local = await b.runEnv(env, 'diff', 'ssh-acme', '--local');
+    expect(local.code, local.stderr).toBe(0);
+    expect(local.stdout).toContain('+# B’s edit');
+    const next = await b.runEnv(env, 'diff', 'ssh-acme');
+    expect(next.stdout).toContain('ssh-acme@1.0.0-fork.2 → ssh-acme@1.0.0-fork.3');
 
     const badRef = await b.runEnv(env, 'add', 'github:acme/qwex-forks/layers/ssh-acme#nope');
     expect(badRef.code).toBe(4);
