@@ -55,7 +55,15 @@ export async function add(specs: string[], opts: AddOptions, ctx: Ctx): Promise<
   const plans = planInstall(requests, (p) => disk.get(p), { overwrite: opts.overwrite ?? false });
   const lock = { ...project.lock, templates: { ...project.lock.templates, ...Object.fromEntries(plans.map((p) => [p.item.name, p.lock])) } };
 
-  if (!opts.dryRun) await applyInstall(project.root, plans, lock);
+  if (!opts.dryRun) {
+    await applyInstall(project.root, plans, lock);
+    // So that diff --local and update find what you installed without the registry (io/item-cache.ts).
+    const fetched = plans.filter((p) => p.lock.source !== 'embedded');
+    if (fetched.length) {
+      const cache = (await import('../io/item-cache.js')).itemCache(ctx.env);
+      for (const p of fetched) await cache.keep(p.item);
+    }
+  }
   report(plans, opts, ctx);
 }
 

@@ -3,6 +3,7 @@ import { resolveVersion } from '../core/resolve.js';
 import { openProject } from '../io/project.js';
 import { defaultSource, sourceOfLockEntry, type SourceContext } from '../io/sources.js';
 import { itemFiles, loadBases, readDisk, selectInstalled, verifiedItem } from '../io/template-state.js';
+import { itemCache } from '../io/item-cache.js';
 import { printJson, type Ctx } from '../io/output.js';
 
 export interface DiffOptions {
@@ -18,17 +19,18 @@ export async function diff(names: string[], opts: DiffOptions, ctx: Ctx): Promis
   const project = await openProject(ctx.cwd);
   const sc: SourceContext = { cwd: ctx.cwd, projectRoot: project.root, config: project.config, env: ctx.env, registry: opts.registry };
   const results: { name: string; from: string; to: string; files: FileDiff[] }[] = [];
+  const cache = itemCache(ctx.env);
   for (const [name, entry] of selectInstalled(project.lock, names)) {
-    const source = opts.registry ? await defaultSource(sc) : await sourceOfLockEntry(entry.source, sc);
+    const source = opts.registry ? await defaultSource(sc) : sourceOfLockEntry(entry.source, sc);
     if (opts.local) {
       const disk = await readDisk(project.root, name);
-      const bases = await loadBases(source, name, entry, disk, { resolvePending: false });
+      const bases = await loadBases(source, name, entry, disk, { resolvePending: false, cached: { cache, prefer: true } });
       results.push({ name, from: `${name}@${entry.version} as installed`, to: 'your files', files: diffFiles(bases, disk) });
       continue;
     }
     const versions = (await source.getIndex()).items[name]?.versions.map((v) => v.version) ?? [];
     const target = resolveVersion(name, versions, opts.to ?? entry.requested, { includePrerelease: opts.pre });
-    const [installed, upstream] = await Promise.all([verifiedItem(source, name, entry.version, entry), source.getItem(name, target)]);
+    const [installed, upstream] = await Promise.all([verifiedItem(source, name, entry.version, entry, { cache, prefer: false }), source.getItem(name, target)]);
     results.push({ name, from: `${name}@${entry.version}`, to: `${name}@${target}`, files: diffFiles(itemFiles(name, installed), itemFiles(name, upstream)) });
   }
 

@@ -10,7 +10,7 @@ export async function outdated(opts: { json?: boolean }, ctx: Ctx): Promise<void
   const sc = { cwd: ctx.cwd, projectRoot: project.root, config: project.config, env: ctx.env };
   const rows = [];
   for (const [name, entry] of Object.entries(project.lock.templates)) {
-    const index = await (await sourceOfLockEntry(entry.source, sc)).getIndex();
+    const index = await sourceOfLockEntry(entry.source, sc).getIndex();
     const published = index.items[name];
     const versions = published?.versions.map((v) => v.version) ?? [];
     const edits = localChanges(entry, await readTemplateFiles(templateDir(project.root, name)));

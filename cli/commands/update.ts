@@ -5,6 +5,7 @@ import { applyChanges, type FileChange } from '../io/install.js';
 import { openProject, templateDir } from '../io/project.js';
 import { defaultSource, sourceOfLockEntry, type SourceContext } from '../io/sources.js';
 import { loadBases, readDisk, selectInstalled } from '../io/template-state.js';
+import { itemCache } from '../io/item-cache.js';
 import { printJson, type Ctx } from '../io/output.js';
 import { promises as fs } from 'node:fs';
 
@@ -21,15 +22,18 @@ export async function update(names: string[], opts: UpdateOptions, ctx: Ctx): Pr
   const sc: SourceContext = { cwd: ctx.cwd, projectRoot: project.root, config: project.config, env: ctx.env, registry: opts.registry };
   // The whole plan is made in memory first; nothing is written until every template has one.
   const plans: UpdatePlan[] = [];
+  const cache = itemCache(ctx.env);
   for (const [name, entry] of selectInstalled(project.lock, names)) {
     if (!(await fs.stat(templateDir(project.root, name)).then(() => true, () => false)))
       throw new QwexError('NOT_INSTALLED', `${name} is in .qwex/qwex.lock but .qwex/templates/${name}/ is missing`, { hint: `qwex remove ${name} to forget it, or qwex add ${name} --overwrite to reinstall it` });
-    const source = opts.registry ? await defaultSource(sc) : await sourceOfLockEntry(entry.source, sc);
+    const source = opts.registry ? await defaultSource(sc) : sourceOfLockEntry(entry.source, sc);
     const versions = (await source.getIndex()).items[name]?.versions.map((v) => v.version) ?? [];
     const to = resolveVersion(name, versions, opts.to ?? entry.requested, { includePrerelease: opts.pre });
     const disk = await readDisk(project.root, name);
-    const bases = await loadBases(source, name, entry, disk, { resolvePending: true });
-    const plan = planUpdate({ name, entry, bases, target: await source.getItem(name, to), disk, requested: opts.to });
+    const bases = await loadBases(source, name, entry, disk, { resolvePending: true, cached: { cache, prefer: false } });
+    const target = await source.getItem(name, to);
+    const plan = planUpdate({ name, entry, bases, target, disk, requested: opts.to });
+    if (!opts.dryRun && source.id !== 'embedded') await cache.keep(target);
     // A git source's lock names a commit: from now on, the one that serves the version updated to —
     // once no file's merge base is an older version (a conflict keeps it, and its commit with it).
     const basesAt = new Set(Object.values(plan.lock.files).map((f) => f.baseVersion));

@@ -1,6 +1,7 @@
 // File writes that never leave a half-written file: temp file in the same folder, fsync, rename.
 // And the symlink half of path confinement: nothing qwex writes may pass through a symlink.
 import { promises as fs, constants } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { QwexError } from '../core/errors.js';
 import { processAlive } from './lock-file.js';
@@ -80,4 +81,9 @@ export async function assertNoSymlinks(root: string, target: string, what: strin
 
 export function modeBits(mode: '0644' | '0755'): number {
   return parseInt(mode, 8);
+}
+
+/** qwex's cache folder: $XDG_CACHE_HOME/qwex, else ~/.cache/qwex. */
+export function qwexCacheDir(env: NodeJS.ProcessEnv | Record<string, string | undefined>): string {
+  return path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'qwex');
 }

@@ -8,7 +8,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { QwexError } from '../core/errors.js';
 import { latestOf, sortVersions } from '../core/build-registry.js';
@@ -17,6 +16,7 @@ import { redactUrl } from '../core/env-expand.js';
 import type { RegistryIndex } from '../schema/index.js';
 import { API_VERSION } from '../schema/common.js';
 import { boundedBody, folderRegistry, singleItem, type RegistrySource } from './registry.js';
+import { qwexCacheDir } from './fs.js';
 
 type Host = 'github' | 'gitlab' | 'gist' | 'git';
 
@@ -199,7 +199,7 @@ interface Backend {
 }
 
 function cacheRoot(sc: Env): string {
-  return path.join(sc.env.XDG_CACHE_HOME || path.join(sc.env.HOME || os.homedir(), '.cache'), 'qwex');
+  return qwexCacheDir(sc.env);
 }
 
 const short = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);

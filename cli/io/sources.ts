@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { QwexError, didYouMean } from '../core/errors.js';
-import { expandEnv, refuseCredentials } from '../core/env-expand.js';
+import { expandEnv, redactUrl, refuseCredentials } from '../core/env-expand.js';
 import { parseTemplateAddress, type TemplateAddress } from '../core/address.js';
 import { resolveVersion } from '../core/resolve.js';
 import type { RegistryItem } from '../schema/item.js';
@@ -134,8 +134,26 @@ export async function fetchFrom(source: RegistrySource, name: string, range: str
 }
 
 
-/** The registry a lock entry's `source` names, so diff and update go back to where it came from. */
-export async function sourceOfLockEntry(source: string, sc: SourceContext): Promise<RegistrySource> {
+/**
+ * The registry a lock entry's `source` names, so diff and update go back to where it came from.
+ * Opened on first use: a question the item cache can answer never touches the network.
+ */
+export function sourceOfLockEntry(source: string, sc: SourceContext): RegistrySource {
+  let opened: Promise<RegistrySource> | undefined;
+  const open = () => (opened ??= openLockSource(source, sc));
+  return {
+    id: source,
+    label: redactUrl(source),
+    getIndex: async () => (await open()).getIndex(),
+    getItem: async (name, version) => (await open()).getItem(name, version),
+    async lockIdFor(name, version) {
+      const s = await open();
+      return s.lockIdFor ? s.lockIdFor(name, version) : source;
+    },
+  };
+}
+
+async function openLockSource(source: string, sc: SourceContext): Promise<RegistrySource> {
   if (source === 'embedded') return folderRegistry(embeddedRegistryDir(), 'embedded');
   if (source.startsWith('@')) return namespaceSource(source, sc);
   if (/^(gist|github|gitlab):|^git\+/.test(source)) return (await import('./git-host.js')).gitHostSourceFromLock(source, sc);

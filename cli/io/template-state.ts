@@ -9,6 +9,7 @@ import type { FileState } from '../core/update-plan.js';
 import type { LockEntry } from '../schema/lock.js';
 import type { RegistryItem } from '../schema/item.js';
 import type { RegistrySource } from './registry.js';
+import type { ItemCache } from './item-cache.js';
 import { templateDir } from './project.js';
 import { readTemplateFiles } from './template-files.js';
 
@@ -21,13 +22,23 @@ export function itemFiles(name: string, item: RegistryItem): Map<string, FileSta
   return new Map(item.files.map((f) => [targetRelPath(name, f.target, `${name}@${item.version}`), { content: f.content, mode: f.mode }]));
 }
 
+/** The item cache, for the installed version: read first (`prefer`, for questions about your own edits) and kept after a fetch. */
+export interface CacheUse {
+  cache: ItemCache;
+  prefer: boolean;
+}
+
 /** A version of an installed template; the installed version itself must match the lock's integrity. */
-export async function verifiedItem(source: RegistrySource, name: string, version: string, entry: LockEntry): Promise<RegistryItem> {
+export async function verifiedItem(source: RegistrySource, name: string, version: string, entry: LockEntry, cached?: CacheUse): Promise<RegistryItem> {
+  const use = version === entry.version && source.id !== 'embedded' ? cached : undefined; // the embedded registry is on disk already
+  const hit = use?.prefer ? await use.cache.get(entry.integrity) : undefined;
+  if (hit) return hit;
   const it = await source.getItem(name, version);
   if (version === entry.version && itemIntegrity(it) !== entry.integrity)
     throw new QwexError('INTEGRITY_MISMATCH', `${source.label} now serves ${name}@${version} with different content than you installed (integrity ${itemIntegrity(it)}, lock ${entry.integrity})`, {
       hint: 'a published version must never change; tell the registry maintainer. Nothing was written',
     });
+  await use?.cache.keep(it);
   return it;
 }
 
@@ -40,11 +51,11 @@ export async function loadBases(
   name: string,
   entry: LockEntry,
   disk: Map<string, FileState>,
-  opts: { resolvePending: boolean },
+  opts: { resolvePending: boolean; cached?: CacheUse },
 ): Promise<Map<string, FileState & { version: string }>> {
   const items = new Map<string, Promise<RegistryItem>>();
   const item = (version: string) => {
-    if (!items.has(version)) items.set(version, verifiedItem(source, name, version, entry));
+    if (!items.has(version)) items.set(version, verifiedItem(source, name, version, entry, opts.cached));
     return items.get(version)!;
   };
   const bases = new Map<string, FileState & { version: string }>();
