@@ -30,6 +30,9 @@ export interface InputProblem {
 const describe = (v: unknown): string =>
   v === null ? 'empty (null)' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a map' : typeof v === 'string' ? `the string ${JSON.stringify(v)}` : `the ${typeof v} ${String(v)}`;
 
+// Every value ends up in an argv, an environment or a file name: C strings, which end at NUL.
+const NUL = 'contains a NUL byte, which no program can receive (a "\\0" escape in YAML)';
+
 /** Full-match test of a declared pattern: `pattern: "[a-z]+"` must cover the whole value. */
 export function fullMatch(pattern: string, value: string): boolean {
   return new RegExp(`^(?:${pattern})$`, 'u').test(value);
@@ -42,6 +45,7 @@ export function checkValue(input: Input, value: unknown): string | undefined {
       if (typeof value === 'number' || typeof value === 'boolean')
         return `expected a string, got ${describe(value)}; quote it in YAML ("${String(value)}") to pass it as a string`;
       if (typeof value !== 'string') return `expected a string, got ${describe(value)}`;
+      if (value.includes('\0')) return NUL;
       break;
     case 'integer':
       if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return `expected an integer, got ${describe(value)}; write it without quotes`;
@@ -59,11 +63,13 @@ export function checkValue(input: Input, value: unknown): string | undefined {
       if (!Array.isArray(value)) return `expected a list, got ${describe(value)}${typeof value === 'string' ? `; write it as a YAML list: [${JSON.stringify(value)}]` : ''}`;
       for (const [i, item] of value.entries())
         if (typeof item !== 'string' && typeof item !== 'number') return `item ${i} must be a string or number, got ${describe(item)}`;
+        else if (typeof item === 'string' && item.includes('\0')) return `item ${i} ${NUL}`;
       break;
     case 'map':
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return `expected a map (key: value), got ${describe(value)}`;
       for (const [k, v] of Object.entries(value))
         if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return `key "${k}" must map to a string, number or boolean, got ${describe(v)}`;
+        else if (k.includes('\0') || (typeof v === 'string' && v.includes('\0'))) return `key ${JSON.stringify(k)}: ${NUL}`;
       break;
   }
   if (input.enum && !input.enum.includes(value as string | number)) {

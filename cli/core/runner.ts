@@ -40,7 +40,8 @@ export function pickRunner(config: ProjectConfig, requested: string | undefined,
     throw new QwexError('RUNNER_NOT_FOUND', `no runner given and ${configFile} sets no defaults.runner`, {
       hint: names.length ? `qwex render -r ${names[0]} -- CMD (runners: ${names.join(', ')})` : `define a runner under runners: in ${configFile}`,
     });
-  if (!config.runners[name]) {
+  // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
+  if (!Object.hasOwn(config.runners, name)) {
     const guess = didYouMean(name, names);
     throw new QwexError('RUNNER_NOT_FOUND', `no runner "${name}" in ${configFile}${names.length ? ` (runners: ${names.join(', ')})` : ''}`, {
       hint: guess ? `Did you mean \`${guess}\`? (qwex render -r ${guess} -- CMD)` : `define it under runners: in ${configFile}`,
@@ -82,6 +83,7 @@ function targetValues(inp: RunnerInputs, runner: string, layerNames: string[]): 
  * CONFIG_INVALID for a bad targets file, INPUT_INVALID for bad values.
  */
 export function resolveRunner(inp: RunnerInputs, name: string): ResolvedRunner {
+  if (!Object.hasOwn(inp.config.runners, name)) pickRunner(inp.config, name, inp.configFile); // throws RUNNER_NOT_FOUND
   const entries = inp.config.runners[name]!.layers;
   const names = entries.map(layerName);
   const targets = targetValues(inp, name, names);
@@ -97,7 +99,7 @@ export function resolveRunner(inp: RunnerInputs, name: string): ResolvedRunner {
     const fromTargets = targets.get(layer) ?? {};
     const configSrc: ValueSource = { file: inp.configFile, path: [...entryPath, layer], locate: inp.configLocate };
     const targetSrc: ValueSource = { file: inp.targets?.file ?? '', path: [layer], locate: inp.targets?.locate };
-    const sourceOf = (key: string) => (key in fromTargets ? targetSrc : configSrc);
+    const sourceOf = (key: string) => (Object.hasOwn(fromTargets, key) ? targetSrc : configSrc);
     const values = { ...fromConfig, ...fromTargets };
     const validated = validateInputs(installed.inputs, {
       runner: name,
@@ -106,11 +108,26 @@ export function resolveRunner(inp: RunnerInputs, name: string): ResolvedRunner {
       sourceOf,
       entry: { file: inp.configFile, path: entryPath, locate: inp.configLocate },
     });
+    checkRemoteBase(name, layer, validated, sourceOf);
     const given = Object.fromEntries(Object.keys(values).map((k) => [k, sourceOf(k).file]));
     return { name: layer, manifest: installed, values: validated, given };
   });
   checkOrder(name, layers, inp);
   return { name, layers };
+}
+
+// qwex itself builds paths from a `remote_base` (the run dir <remote_base>/runs/<id>, the shipped
+// repos, the record wrapper's files) and hands them to mkdir, cat, sh…: a value starting with "-"
+// would be read as an option there, and a line break would not survive the one-line meta file
+// remote_dir. Refused whatever the layer's manifest says (a forked ssh may not declare a pattern).
+function checkRemoteBase(runner: string, layer: string, values: Record<string, unknown>, sourceOf: (key: string) => ValueSource): void {
+  const rb = values.remote_base;
+  if (typeof rb !== 'string' || !(rb.startsWith('-') || /[\n\r]/.test(rb))) return;
+  const src = sourceOf('remote_base');
+  const pos = src.locate?.([...src.path, 'remote_base']);
+  throw new QwexError('INPUT_INVALID', `${src.file}${pos ? `:${pos.line}:${pos.col}` : ''}: runner "${runner}", layer "${layer}", input "remote_base": ${JSON.stringify(rb)} ${rb.startsWith('-') ? 'starts with "-", which tools would read as an option' : 'holds a line break'}`, {
+    hint: rb.startsWith('-') ? `write a path relative to the remote home as ./${rb}, or an absolute one` : 'remote_base must be one line',
+  });
 }
 
 // The composition rules of reference/layers.md §2.4, outer → inner: transports, then at most one

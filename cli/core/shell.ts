@@ -8,8 +8,9 @@ export const IDENT_PATH_RE = /^\/[A-Za-z0-9._/%-]+$/;
 export const SAFE_FILTERS = ['shq', 'argv', 'sh_eval', 'b64', 'json', 'ident'] as const;
 
 // Filters get undefined silently (throwOnUndefined only checks output): each one throws instead.
+// Numbers and booleans are scalars a user writes in YAML (map inputs allow them): their text.
 const str = (v: unknown, filter: string): string => {
-  if (typeof v === 'number') return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (typeof v !== 'string') throw new Error(`${filter}: expected a string, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`);
   if (v.includes('\0')) throw new Error(`${filter}: a value cannot contain a NUL byte`);
   return v;

@@ -42,7 +42,7 @@ export const projectConfigSchema = strictObject({
   })
   .superRefine((c, ctx) => {
     const runner = c.defaults.runner;
-    if (runner && !c.runners[runner])
+    if (runner && !Object.hasOwn(c.runners, runner))
       ctx.addIssue({ code: 'custom', path: ['defaults', 'runner'], message: `names runner "${runner}", which is not defined under runners` });
   })
   .meta({ id: 'config', title: 'qwex project config (.qwex/config.yaml)' });

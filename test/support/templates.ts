@@ -16,3 +16,19 @@ export function loadTemplates(): { files: Map<string, string>; manifests: Map<st
   }
   return { files, manifests };
 }
+
+/**
+ * Values that make each shipped layer quick under the stand-ins (test/support/standins.ts):
+ * detach (no polling loops), no ControlMaster, no login shell; ssh's remote_base is `remoteBase`,
+ * so every "host" is this machine.
+ */
+export function quickValues(remoteBase: string): Record<string, Record<string, unknown>> {
+  return {
+    ssh: { host: 'stand-in-host', remote_base: remoteBase, login_env: false, control_master: false },
+    slurm: { mode: 'detach', time: '10' },
+    singularity: { image: '/images/x.sif' },
+    docker: { image: 'img:latest', user: '' },
+    'uv-cache': { sync: false },
+    k8s: { image: 'img:latest', mode: 'detach' },
+  };
+}

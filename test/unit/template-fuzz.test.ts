@@ -4,12 +4,12 @@
 // docker, uv, kubectl — stand-ins, named so), never executes the value: a canary file that
 // the value tries to create must never appear.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { installStandins } from '../support/standins.js';
-import { loadTemplates } from '../support/templates.js';
+import { loadTemplates, quickValues } from '../support/templates.js';
 import { composeRunner } from '../../cli/core/render.js';
 import { validateInputs } from '../../cli/core/inputs.js';
 import { QwexError } from '../../cli/core/errors.js';
@@ -18,21 +18,10 @@ import type { ResolvedLayer } from '../../cli/core/runner.js';
 const base = mkdtempSync(path.join(os.tmpdir(), 'qwex-fuzz-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 const bin = installStandins(path.join(base, 'bin'));
-// kubectl stand-in: reads the manifest, answers like an empty cluster.
-writeFileSync(path.join(bin, 'kubectl'), '#!/bin/sh\ncat >/dev/null 2>&1 || :\nexit 0\n');
-chmodSync(path.join(bin, 'kubectl'), 0o755);
 
 const { files, manifests } = loadTemplates();
 
-// Values that make each layer quick under the stand-ins (detach: no polling loops).
-const BASELINE: Record<string, Record<string, unknown>> = {
-  ssh: { host: 'stand-in-host', remote_base: base, login_env: false, control_master: false },
-  slurm: { mode: 'detach', time: '10' },
-  singularity: { image: '/images/x.sif' },
-  docker: { image: 'img:latest', user: '' },
-  'uv-cache': { sync: false },
-  k8s: { image: 'img:latest', mode: 'detach' },
-};
+const BASELINE = quickValues(base);
 
 const canary = path.join(base, 'CANARY');
 const HOSTILE = [`$(touch ${canary})`, `\`touch ${canary}\``, `x; touch ${canary}`, `it's "q" | touch ${canary}`, `-oProxyCommand=touch ${canary}`, `a\ntouch ${canary}`, `${canary}' ; touch '${canary}`];
