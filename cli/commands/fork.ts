@@ -20,6 +20,7 @@ import { printJson, type Ctx } from '../io/output.js';
 import { layerManifestSchema } from '../schema/layer.js';
 import { TEMPLATE_NAME_RE } from '../schema/common.js';
 import type { RegistryItem } from '../schema/item.js';
+import { own } from '../core/records.js';
 
 export interface ForkOptions {
   as?: string;
@@ -32,7 +33,7 @@ export interface ForkOptions {
 
 export async function fork(name: string, opts: ForkOptions, ctx: Ctx): Promise<void> {
   const project = await openProject(ctx.cwd);
-  const entry = project.lock.templates[name];
+  const entry = own(project.lock.templates, name);
   if (!entry) {
     const guess = didYouMean(name, Object.keys(project.lock.templates));
     throw new QwexError('NOT_INSTALLED', `${name} is not installed in this project`, { hint: guess ? `did you mean ${guess}?` : `qwex add ${name}, edit it, then fork it` });

@@ -7,6 +7,7 @@ import { openProject, templateDir } from '../io/project.js';
 import { applyChanges } from '../io/install.js';
 import { readTemplateFiles } from '../io/template-files.js';
 import { printJson, type Ctx } from '../io/output.js';
+import { own } from '../core/records.js';
 
 export interface RemoveOptions {
   force?: boolean;
@@ -17,7 +18,7 @@ export async function remove(names: string[], opts: RemoveOptions, ctx: Ctx): Pr
   const project = await openProject(ctx.cwd, { write: true, err: ctx.err });
   const { root, lock } = project;
   for (const name of names) {
-    const entry = lock.templates[name];
+    const entry = own(lock.templates, name);
     if (!entry) {
       const guess = didYouMean(name, Object.keys(lock.templates));
       throw new QwexError('NOT_INSTALLED', `${name} is not installed in this project`, { hint: guess ? `did you mean ${guess}?` : 'qwex search  # shows what is installed' });

@@ -2,6 +2,7 @@ import { findProjectRoot, loadConfig, loadLock } from '../io/project.js';
 import { defaultSource } from '../io/sources.js';
 import { printJson, table, type Ctx } from '../io/output.js';
 import { matchesQuery } from '../core/search.js';
+import { own } from '../core/records.js';
 
 export interface SearchOptions {
   registry?: string;
@@ -16,7 +17,7 @@ export async function search(query: string | undefined, opts: SearchOptions, ctx
   const index = await source.getIndex();
   const rows = Object.entries(index.items)
     .filter(([name, e]) => matchesQuery(query, [name, e.kind, e.description, ...e.tags]))
-    .map(([name, e]) => ({ name, latest: e.latest, kind: e.kind, description: e.description, installed: lock?.templates[name]?.version ?? null }));
+    .map(([name, e]) => ({ name, latest: e.latest, kind: e.kind, description: e.description, installed: (lock ? own(lock.templates, name) : undefined)?.version ?? null }));
   if (opts.json) return printJson(ctx, { registry: source.id === 'embedded' ? 'embedded' : source.label, query: query ?? null, templates: rows });
   if (!rows.length) {
     ctx.err.write(`no templates match "${query}" in ${source.label}\n`);

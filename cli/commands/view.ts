@@ -1,6 +1,7 @@
 import { findProjectRoot, loadConfig, loadLock } from '../io/project.js';
 import { fetchTemplate } from '../io/sources.js';
 import { printJson, table, type Ctx } from '../io/output.js';
+import { own } from '../core/records.js';
 
 export interface ViewOptions {
   registry?: string;
@@ -13,7 +14,7 @@ export async function view(spec: string, opts: ViewOptions, ctx: Ctx): Promise<v
   const config = root ? () => loadConfig(root) : undefined;
   const { source, item } = await fetchTemplate(spec, { cwd: ctx.cwd, projectRoot: root, config, env: ctx.env, registry: opts.registry }, { pre: opts.pre });
   const versions = (await source.getIndex()).items[item.name]!.versions;
-  const installed = root ? (await loadLock(root)).templates[item.name]?.version ?? null : null;
+  const installed = root ? own((await loadLock(root)).templates, item.name)?.version ?? null : null;
   const readme = item.files.find((f) => f.path.toLowerCase() === 'readme.md')?.content ?? null;
   const files = item.files.map((f) => ({ path: f.path, target: f.target, mode: f.mode, sha256: f.sha256, bytes: Buffer.byteLength(f.content) }));
   if (opts.json)

@@ -76,6 +76,15 @@ export async function parseYaml(text: string, file: string): Promise<{ parsed: u
     const pos = first.linePos?.[0];
     throw new QwexError('CONFIG_INVALID', `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${first.message.split('\n')[0]}`, { hint: `fix the YAML syntax in ${file}` });
   }
+  // A "__proto__" key would vanish in parsing (the object's prototype, not a field): say so instead.
+  YAML.visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
+      if (key?.value !== '__proto__') return;
+      const pos = key.range ? lineCounter.linePos(key.range[0]) : undefined;
+      throw new QwexError('CONFIG_INVALID', `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: "__proto__" cannot be a name`, { hint: `rename or remove that key in ${file}` });
+    },
+  });
   const locate: Locate = (p) => {
     for (let n = p.length; n >= 0; n--) {
       const node = doc.getIn(p.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;

@@ -10,6 +10,7 @@ import { layerManifestSchema, type LayerManifest } from '../schema/layer.js';
 import { CONFIG_FILE, QWEX_DIR, parseYaml, templateDir, type Project } from './project.js';
 import { readText } from './fs.js';
 import { readTemplateFiles } from './template-files.js';
+import { own } from '../core/records.js';
 
 export interface LoadedRunner {
   name: string;
@@ -53,7 +54,7 @@ export async function loadRunner(project: Project, requested: string | undefined
   const manifests = new Map<string, LayerManifest | { missing: 'lock' | 'files' }>();
   const files = new Map<string, string>();
   for (const layer of new Set(config.runners[name]!.layers.map(layerName))) {
-    if (!project.lock.templates[layer]) {
+    if (!own(project.lock.templates, layer)) {
       manifests.set(layer, { missing: 'lock' });
       continue;
     }

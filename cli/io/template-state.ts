@@ -12,6 +12,7 @@ import type { RegistrySource } from './registry.js';
 import type { ItemCache } from './item-cache.js';
 import { templateDir } from './project.js';
 import { readTemplateFiles } from './template-files.js';
+import { own } from '../core/records.js';
 
 export async function readDisk(root: string, name: string): Promise<Map<string, FileState>> {
   const files = await readTemplateFiles(templateDir(root, name));
@@ -90,7 +91,7 @@ export function selectInstalled(lock: { templates: Record<string, LockEntry> }, 
   const installed = Object.keys(lock.templates);
   if (!names.length) return Object.entries(lock.templates);
   return names.map((name) => {
-    const entry = lock.templates[name];
+    const entry = own(lock.templates, name);
     if (!entry) {
       const guess = didYouMean(name, installed);
       throw new QwexError('NOT_INSTALLED', `${name} is not installed in this project`, { hint: guess ? `did you mean ${guess}?` : `qwex add ${name}` });

@@ -83,6 +83,7 @@ describe('qwex render', () => {
     ['a wrong type, at config.yaml:line:col', HPC.replace('gpus: 1', 'gpus: "1"'), [], 5, /^error: \.qwex\/config\.yaml:\d+:\d+: runner "hpc", layer "slurm", input "gpus": expected an integer, got the string "1"; write it without quotes\nhint: see the inputs of slurm/],
     ['an unknown input with did-you-mean', HPC.replace('partition: gpu', 'partiton: gpu'), [], 5, /^error: \.qwex\/config\.yaml:\d+:\d+: runner "hpc", layer "slurm", input "partiton": "slurm" has no input "partiton"; did you mean "partition"\?/],
     ['a pattern mismatch (newline in an image)', HPC.replace('image: /scratch/images/torch.sif', 'image: "a\\nb"'), [], 5, /input "image": the string "a\\nb" does not match the pattern \[\^-\]\.\* \(newlines are not allowed here\)/],
+    ['a "__proto__" key (it would vanish in parsing)', HPC.replace('gpus: 1', 'gpus: 1, __proto__: x'), [], 3, /^error: \.qwex\/config\.yaml:\d+:\d+: "__proto__" cannot be a name\nhint: rename or remove that key/],
     ['an unknown runner', HPC, ['-r', 'hcp'], 3, /^error: no runner "hcp" in \.qwex\/config\.yaml \(runners: local, hpc\)\nhint: Did you mean `hpc`\?/],
     ['a ~ remote_base with layers inside ssh', HPC.replace('remote_base: /scratch/me/qwex', 'remote_base: ~/.qwex'), [], 5, /input "remote_base": "~\/\.qwex" is not absolute[\s\S]*hint: set remote_base to an absolute path/],
   ])('refuses %s', async (_, runners, args, code, stderr) => {

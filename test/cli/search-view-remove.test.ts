@@ -80,5 +80,11 @@ describe('qwex remove', () => {
     const missing = await run('remove', 'helo');
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('hint: did you mean hello?');
+    // Names of Object.prototype's members are template names like any other: not installed.
+    for (const args of [['remove', 'constructor'], ['diff', 'tostring'], ['fork', 'constructor'], ['update', 'constructor']]) {
+      const r = await run(...args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(3);
+      expect(r.stderr).toMatch(/^error: (constructor|tostring) is not installed in this project/);
+    }
   });
 });

@@ -98,8 +98,9 @@ const hostile = hostileRaw.map((v) => (v.startsWith('/') ? base + v : v));
 
 // Names: hostile strings, names an object already has (prototype keys), paths, and some that pass.
 const PROTO = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '__defineGetter__'];
-// YAML gives "__proto__" as an own key, but zod's records skip it silently (it never reaches qwex).
-const DROPPED = '__proto__';
+// A "__proto__" key would vanish in parsing (zod's records skip it): qwex refuses it at file:line:col.
+const PROTO_KEY = '__proto__';
+const PROTO_REFUSED = '"__proto__" cannot be a name';
 const nameArb = fc.oneof(
   hostileRaw,
   fc.constantFrom(...PROTO, '..', '.', '../../etc/passwd', '/etc/passwd', 'a/b', 'ssh/../slurm', 'Fuzz', 'fuzz ', '-r', '--help', '', 'a'.repeat(64), 'x\0y'),
@@ -375,8 +376,7 @@ describe('hostile names are refused before they reach a path (ssh stand-in when 
         if ('refused' in out) {
           refused(c, out.refused);
           expect(RUNNER_NAME_RE.test(name), `"${name}" is a valid runner name: ${out.refused.message}`).toBe(false);
-          // zod's records skip a "__proto__" key without a word: that runner is simply not there.
-          if (name === DROPPED) expectClearRefusal(out.refused, ['RUNNER_NOT_FOUND'], CONFIG_FILE, 'runner');
+          if (name === PROTO_KEY) expectClearRefusal(out.refused, ['CONFIG_INVALID'], `${CONFIG_FILE}:`, PROTO_REFUSED);
           else expectClearRefusal(out.refused, ['CONFIG_INVALID'], CONFIG_FILE, 'runners');
         } else {
           c.rendered++;
@@ -420,19 +420,20 @@ describe('hostile names are refused before they reach a path (ssh stand-in when 
         let out = await renderAndRun({ config: config({ fuzz: { layers: [entry] } }, 'fuzz'), style: st });
         if ('refused' in out) {
           refused(c, out.refused);
-          if (TEMPLATE_NAME_RE.test(name) && !LAYERS.includes(name)) expectClearRefusal(out.refused, ['NOT_INSTALLED'], `layer "${name}"`, `qwex add ${name}`);
+          if (asMap && name === PROTO_KEY) expectClearRefusal(out.refused, ['CONFIG_INVALID'], `${CONFIG_FILE}:`, PROTO_REFUSED);
+          else if (TEMPLATE_NAME_RE.test(name) && !LAYERS.includes(name)) expectClearRefusal(out.refused, ['NOT_INSTALLED'], `layer "${name}"`, `qwex add ${name}`);
           else if (!LAYERS.includes(name)) expectClearRefusal(out.refused, ['CONFIG_INVALID'], CONFIG_FILE, 'runners.fuzz.layers[0]');
         } else (c.rendered++, expect(LAYERS).toContain(name));
         // A key of .qwex/targets/fuzz.yaml: must be one of the runner's layers.
         out = await renderAndRun({ config: config({ fuzz: sshOnly() }, 'fuzz'), targets: { [name]: {} }, style: st });
         if (name === 'ssh') expect('sinks' in out).toBe(true);
-        else if ('refused' in out) (refused(c, out.refused), expectClearRefusal(out.refused, ['CONFIG_INVALID'], TARGETS_FILE, `no layer "${name}"`));
+        else if ('refused' in out) (refused(c, out.refused), expectClearRefusal(out.refused, ['CONFIG_INVALID'], TARGETS_FILE, name === PROTO_KEY ? PROTO_REFUSED : `no layer "${name}"`));
         else expect.fail(`targets key ${JSON.stringify(name)} was accepted`);
         // An input name under a layer, in config.yaml: must be one the layer declares.
         const inputs = manifests.get('ssh')!.inputs.map((i) => i.name);
         out = await renderAndRun({ config: config({ fuzz: sshOnly({ ...BASELINE, ssh: { ...BASELINE.ssh, [name]: 'x' } }) }, 'fuzz'), style: st });
-        if ('refused' in out) (refused(c, out.refused), expectClearRefusal(out.refused, ['INPUT_INVALID'], `${CONFIG_FILE}:`, `input "${name}"`));
-        else (c.rendered++, expect([...inputs, DROPPED], 'an unknown input was accepted').toContain(name)); // "__proto__": skipped by zod, never used
+        if ('refused' in out) (refused(c, out.refused), name === PROTO_KEY ? expectClearRefusal(out.refused, ['CONFIG_INVALID'], `${CONFIG_FILE}:`, PROTO_REFUSED) : expectClearRefusal(out.refused, ['INPUT_INVALID'], `${CONFIG_FILE}:`, `input "${name}"`));
+        else (c.rendered++, expect(inputs, 'an unknown input was accepted').toContain(name));
       }),
       { numRuns: RUNS },
     );
