@@ -11,7 +11,13 @@ export type Locate = (path: readonly PropertyKey[]) => { line: number; col: numb
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  for (const key of path) {
+    const text = String(key);
+    // A key with spaces, quotes or control characters (an ESC that would restyle the terminal) is shown quoted and escaped.
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (!/^[^\s"'\\\p{C}]+$/u.test(text)) out += `[${JSON.stringify(text)}]`;
+    else out += out ? `.${text}` : text;
+  }
   return out || '(root)';
 }
 
