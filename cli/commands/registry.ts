@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { QwexError } from '../core/errors.js';
-import { planBuild, type TemplateSource } from '../core/build-registry.js';
+import { RegistryBuilder, type TemplateSource } from '../core/build-registry.js';
+import { sha256Integrity } from '../core/integrity.js';
+import type { LintFinding } from '../core/lint.js';
 import { jsonSchemas } from '../core/json-schemas.js';
 import { registryProblems } from '../core/validate-registry.js';
 import { atomicWrite, readText } from '../io/fs.js';
-import { readPublished, readTemplateSources } from '../io/registry-folders.js';
+import { eachPublishedItem, listTemplateDirs, readPublishedIndex, readTemplateSource } from '../io/registry-folders.js';
 import { folderRegistry, httpRegistry } from '../io/registry.js';
 import { printJson, type Ctx } from '../io/output.js';
 import type { RegistryItem } from '../schema/item.js';
@@ -17,43 +19,70 @@ export interface BuildOptions {
 
 export async function registryBuild(templates: string, opts: BuildOptions, ctx: Ctx): Promise<void> {
   const outDir = path.resolve(ctx.cwd, opts.out);
-  const sources = await readTemplateSources(path.resolve(ctx.cwd, templates), templates.replace(/\/+$/, ''));
-  await lintSources(sources);
-  const published = await readPublished(outDir, opts.out.replace(/\/+$/, ''));
+  const shownOut = opts.out.replace(/\/+$/, '');
+  const templatesDir = path.resolve(ctx.cwd, templates);
+  const shownTemplates = templates.replace(/\/+$/, '');
   // SOURCE_DATE_EPOCH (reproducible-builds.org) pins the date stamped on newly published versions.
   const epoch = ctx.env.SOURCE_DATE_EPOCH;
   const now = (epoch ? new Date(Number(epoch) * 1000) : new Date()).toISOString().replace(/\.\d+Z$/, 'Z');
-  const plan = planBuild(sources, published, now, jsonSchemas());
-
-  const stale: string[] = [];
-  for (const w of plan.writes) if ((await readText(path.join(outDir, w.path))) !== w.content) stale.push(w.path);
-  if (opts.check) {
-    if (opts.json) printJson(ctx, { upToDate: stale.length === 0, stale });
-    if (stale.length)
-      throw new QwexError('REGISTRY_STALE', `${opts.out} is not up to date with ${templates}: ${stale.join(', ')}`, { hint: 'npm run registry:build, then commit registry/' });
-    if (!opts.json) ctx.err.write(`${opts.out} is up to date with ${templates} (${sources.length} templates)\n`);
-    return;
-  }
-  for (const w of plan.writes) if (stale.includes(w.path)) await atomicWrite(path.join(outDir, w.path), w.content);
-  if (opts.json) return printJson(ctx, { published: plan.published, written: stale });
-  const c = ctx.color;
-  for (const p of plan.published) ctx.err.write(`${c.green('published')} ${p}\n`);
-  ctx.err.write(`${opts.out}: ${stale.length ? `wrote ${stale.length} file${stale.length > 1 ? 's' : ''}` : 'already up to date'} (${sources.length} templates)\n`);
-}
-
-// The registry refuses what `qwex lint` would: raw output in shell text, undeclared or unused
-// inputs, templates that do not render with sample inputs. nunjucks loads only here, lazily.
-async function lintSources(sources: TemplateSource[]): Promise<void> {
+  const names = await listTemplateDirs(templatesDir, shownTemplates);
+  // One template (and one published item) in memory at a time: a registry of thousands of
+  // templates builds in bounded memory. Nothing is written until every template has been read,
+  // linted and planned; the item files to write are built again from their sources then.
+  const builder = new RegistryBuilder(now);
+  await eachPublishedItem(outDir, shownOut, (name, item) => builder.addPublished(name, item));
   const { lintTemplate, formatFindings } = await import('../core/lint.js');
-  const findings = sources.flatMap((src) => {
-    const files = new Map(src.files.filter((f) => f.path.endsWith('.j2')).map((f) => [`${src.dir}/${f.path}`, f.content] as const));
-    const layerJson = src.files.find((f) => f.path === 'layer.json')?.content;
-    return lintTemplate({ manifest: src.manifest, files, layerJsonPath: `${src.dir}/layer.json`, layerJson });
-  });
+  const findings: LintFinding[] = [];
+  let planError: unknown;
+  const stale: { path: string; template?: string; digest?: string }[] = [];
+  for (const name of names) {
+    const src = await readTemplateSource(templatesDir, name, shownTemplates);
+    findings.push(...lintSource(src, lintTemplate));
+    if (findings.length || planError) continue;
+    try {
+      const write = builder.addSource(src);
+      if (write && (await readText(path.join(outDir, write.path))) !== write.content) stale.push({ path: write.path, template: name, digest: sha256Integrity(write.content) });
+    } catch (e) {
+      planError = e;
+    }
+  }
+  // The registry refuses what `qwex lint` would: raw output in shell text, undeclared or unused
+  // inputs, templates that do not render with sample inputs.
   if (findings.length)
     throw new QwexError('LINT_FAILED', `${findings.length} lint finding${findings.length > 1 ? 's' : ''}; nothing was built:\n${formatFindings(findings)}`, {
       hint: 'fix the templates (values in shell text go through | shq, every input declared and used), then build again',
     });
+  if (planError) throw planError;
+  const rest = builder.finish(await readPublishedIndex(outDir, shownOut), jsonSchemas());
+  for (const w of rest) if ((await readText(path.join(outDir, w.path))) !== w.content) stale.push({ path: w.path });
+  const stalePaths = stale.map((w) => w.path);
+  if (opts.check) {
+    if (opts.json) printJson(ctx, { upToDate: stale.length === 0, stale: stalePaths });
+    if (stale.length)
+      throw new QwexError('REGISTRY_STALE', `${opts.out} is not up to date with ${templates}: ${stalePaths.join(', ')}`, { hint: 'npm run registry:build, then commit registry/' });
+    if (!opts.json) ctx.err.write(`${opts.out} is up to date with ${templates} (${names.length} templates)\n`);
+    return;
+  }
+  const rebuilt = new RegistryBuilder(now);
+  for (const w of stale) {
+    let content = rest.find((r) => r.path === w.path)?.content;
+    if (w.template !== undefined) {
+      content = rebuilt.addSource(await readTemplateSource(templatesDir, w.template, shownTemplates))?.content;
+      if (content === undefined || sha256Integrity(content) !== w.digest)
+        throw new QwexError('WRITE_FAILED', `${shownTemplates}/${w.template} changed while the registry was being built; ${opts.out} is partly written`, { hint: 'run the build again' });
+    }
+    await atomicWrite(path.join(outDir, w.path), content!);
+  }
+  if (opts.json) return printJson(ctx, { published: builder.published, written: stalePaths });
+  const c = ctx.color;
+  for (const p of builder.published) ctx.err.write(`${c.green('published')} ${p}\n`);
+  ctx.err.write(`${opts.out}: ${stale.length ? `wrote ${stale.length} file${stale.length > 1 ? 's' : ''}` : 'already up to date'} (${names.length} templates)\n`);
+}
+
+function lintSource(src: TemplateSource, lintTemplate: typeof import('../core/lint.js').lintTemplate): LintFinding[] {
+  const files = new Map(src.files.filter((f) => f.path.endsWith('.j2')).map((f) => [`${src.dir}/${f.path}`, f.content] as const));
+  const layerJson = src.files.find((f) => f.path === 'layer.json')?.content;
+  return lintTemplate({ manifest: src.manifest, files, layerJsonPath: `${src.dir}/layer.json`, layerJson });
 }
 
 export async function registryValidate(dir: string, opts: { json?: boolean }, ctx: Ctx): Promise<void> {
