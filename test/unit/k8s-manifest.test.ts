@@ -69,3 +69,18 @@ describe('k8s layer: the rendered Job manifest (kubectl stand-in; validated offl
     else expect(limits).not.toHaveProperty('nvidia.com/gpu');
   });
 });
+
+describe('k8s layer: map values written as YAML numbers or booleans (kubectl stand-in; validated offline)', () => {
+  it('reach the manifest as strings, which is all Kubernetes accepts for env, labels, annotations and nodeSelector', () => {
+    const values = { DEBUG: 1, RATIO: 0.5, ENABLED: true, NAME: 'x' };
+    const job = jobFor({ env: values, labels: { tier: 2, spot: false }, annotations: { retries: 3 }, node_selector: { 'gpu.count': 8, 'has-ib': true } });
+    expect(() => new Job(job).validate()).not.toThrow();
+    const main = job.spec.template.spec.containers[0];
+    const envs = Object.fromEntries(main.env.map((e: { name: string; value: unknown }) => [e.name, e.value]));
+    expect(envs).toMatchObject({ DEBUG: '1', RATIO: '0.5', ENABLED: 'true', NAME: 'x' });
+    expect(job.metadata.labels).toMatchObject({ tier: '2', spot: 'false' });
+    expect(job.spec.template.metadata.labels).toMatchObject({ tier: '2', spot: 'false' });
+    expect(job.metadata.annotations).toMatchObject({ retries: '3' });
+    expect(job.spec.template.spec.nodeSelector).toEqual({ 'gpu.count': '8', 'has-ib': 'true' });
+  });
+});
