@@ -61,7 +61,10 @@ export async function cancel(id: string, opts: { grace?: string }, ctx: Ctx): Pr
   const wrapper = Number(r.meta.wrapper_pid);
   // Said before anything is stopped, so the wrapper records "cancelled" however the TERM reaches it.
   const requested = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  if (r.meta.remote_dir) await (await import('../io/probe.js')).probe(project, r, `printf '%s\\n' ${requested} >"$RUN/meta/cancel_requested"`);
+  if (r.meta.remote_dir) {
+    const said = await (await import('../io/probe.js')).probe(project, r, `printf '%s\\n' ${requested} >"$RUN/meta/cancel_requested"`);
+    if (said.code !== 0) throw new QwexError('FETCH_FAILED', `cannot reach run ${r.id} on its host: ${said.stderr.trim().split('\n').pop() || `exit ${said.code}`}`, { hint: `nothing was stopped; check the connection, then run qwex cancel ${r.id} again` });
+  }
   else await atomicWrite(path.join(r.dir, 'meta', 'cancel_requested'), requested + '\n');
   // Schedulers and containers first, by their own means (scancel --full, docker stop, kubectl
   // delete job): the wrapper may sit on another node, and a container belongs to its daemon.
@@ -74,6 +77,7 @@ export async function cancel(id: string, opts: { grace?: string }, ctx: Ctx): Pr
     const { probe } = await import('../io/probe.js');
     const term = await probe(project, r, 'w=$(cat "$RUN/meta/wrapper_pid" 2>/dev/null) || exit 3; kill -TERM "$w" 2>/dev/null; exit 0');
     if (term.code === 3) throw new QwexError('USAGE', `run ${r.id} has not started on its host yet`, { hint: `try again in a moment: qwex status ${r.id}` });
+    if (term.code !== 0) throw new QwexError('FETCH_FAILED', `cannot reach run ${r.id} on its host to stop it: ${term.stderr.trim().split('\n').pop() || `exit ${term.code}`}`, { hint: `run qwex cancel ${r.id} again` });
     await probe(project, r, `i=0; while [ $i -lt ${Math.ceil(graceMs / 500)} ]; do case $(cat "$RUN/meta/status" 2>/dev/null) in running|'') sleep 0.5; i=$((i+1)) ;; *) exit 0 ;; esac; done; g=$(cat "$RUN/meta/pid" 2>/dev/null) && kill -KILL -"$g" 2>/dev/null; exit 0`);
   } else if (!(wrapper > 0)) throw new QwexError('USAGE', `run ${r.id} has not started yet (no wrapper pid)`, { hint: `try again in a moment: qwex status ${r.id}` });
   else {

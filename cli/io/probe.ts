@@ -32,7 +32,14 @@ export async function probe(project: Project, run: Run, body: string): Promise<{
     argv: ['sh', '-c', script],
     run: { id: run.id, name: run.meta.name ?? run.id, commit: run.meta.commit ?? '', localDir: run.dir },
   });
-  return runScript(composed);
+  // 255 is ssh's own failure (a refused or dropped connection on a busy login node), not the
+  // body's: every probe body is safe to repeat, so try again before giving up.
+  let result = await runScript(composed);
+  for (let attempt = 1; result.code === 255 && attempt <= 2; attempt++) {
+    await new Promise((r) => setTimeout(r, 300 * attempt));
+    result = await runScript(composed);
+  }
+  return result;
 }
 
 /**
