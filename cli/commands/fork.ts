@@ -18,7 +18,7 @@ import { readPublished } from '../io/registry-folders.js';
 import { readTemplateFiles } from '../io/template-files.js';
 import { printJson, type Ctx } from '../io/output.js';
 import { layerManifestSchema } from '../schema/layer.js';
-import { TEMPLATE_NAME_RE } from '../schema/common.js';
+import { TEMPLATE_NAME_RE } from '../schema/constants.js';
 import type { RegistryItem } from '../schema/item.js';
 import { own } from '../core/records.js';
 

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { QwexError } from '../core/errors.js';
-import { resolveRunner, type ResolvedRunner } from '../core/runner.js';
+import type { ResolvedRunner } from '../core/runner.js';
 import { composeRunner } from '../core/render.js';
 import { makeRunId } from '../core/run-id.js';
 import { RUN_ID_RE } from '../core/shell.js';
-import { openProject, QWEX_DIR } from '../io/project.js';
-import { headCommit, loadRunner, templatePath } from '../io/runner-files.js';
+import { readyProjectRoot, QWEX_DIR } from '../io/project.js';
+import { headCommit, templatePath } from '../io/runner-files.js';
+import { runnerToRender } from '../io/runner-cache.js';
 import { openCompileCache } from '../io/compile-cache.js';
 import type { Ctx } from '../io/output.js';
 
@@ -21,18 +22,17 @@ export async function render(argv: string[], opts: RenderOptions, ctx: Ctx): Pro
   if (argv.some((a) => a.includes('\0'))) throw new QwexError('USAGE', 'a command argument contains a NUL byte, which no program can receive');
   if (opts.runId !== undefined && !RUN_ID_RE.test(opts.runId))
     throw new QwexError('USAGE', `--run-id ${JSON.stringify(opts.runId)} must be lowercase letters, digits and "-" (at most 41, not starting with "-")`, { hint: 'leave --run-id out to get a time-ordered id' });
-  const project = await openProject(ctx.cwd);
-  const loaded = await loadRunner(project, opts.runner);
-  const runner = resolveRunner(loaded.inputs, loaded.name);
+  const root = await readyProjectRoot(ctx.cwd);
+  const { runner, files } = await runnerToRender(root, opts.runner, ctx.env);
   const id = opts.runId ?? makeRunId(new Date(), Math.random());
-  const compiled = await openCompileCache(ctx.env, loaded.files);
+  const compiled = await openCompileCache(ctx.env, files);
   const { script, dirs } = composeRunner({
     runner: runner.name,
     layers: runner.layers,
-    files: loaded.files,
+    files,
     mainPath: (l) => templatePath(l.name, l.manifest.main),
     argv,
-    run: { id, name: id, commit: await headCommit(project.root), localDir: path.join(project.root, QWEX_DIR, 'runs', id) },
+    run: { id, name: id, commit: await headCommit(root), localDir: path.join(root, QWEX_DIR, 'runs', id) },
     compiled,
   });
   await compiled.save();

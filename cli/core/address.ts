@@ -2,7 +2,7 @@
 // the disk or the network, so "is this path a folder?" is decided later by io/.
 import { QwexError } from './errors.js';
 import { refuseCredentials } from './env-expand.js';
-import { TEMPLATE_NAME_RE } from '../schema/common.js';
+import { TEMPLATE_NAME_RE } from '../schema/constants.js';
 
 export type TemplateAddress =
   | { kind: 'name'; name: string; range?: string }

@@ -10,7 +10,7 @@ import { targetRelPath, templateTarget } from './targets.js';
 import { SHADCN_ITEM_SCHEMA_URL, type RegistryItem } from '../schema/item.js';
 import type { LayerManifest } from '../schema/layer.js';
 import type { IndexEntry, RegistryIndex } from '../schema/index.js';
-import { API_VERSION } from '../schema/common.js';
+import { API_VERSION } from '../schema/constants.js';
 
 export interface TemplateSource {
   dir: string; // for messages: "templates/ssh"

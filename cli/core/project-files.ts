@@ -1,5 +1,5 @@
 // The files `qwex init` creates, as text. Pure, so tests and the demo see exactly what users get.
-import { API_VERSION } from '../schema/common.js';
+import { API_VERSION } from '../schema/constants.js';
 
 export function projectName(folder: string): string {
   const name = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');

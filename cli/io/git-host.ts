@@ -14,7 +14,7 @@ import { latestOf, sortVersions } from '../core/build-registry.js';
 import type { TemplateAddress } from '../core/address.js';
 import { redactUrl } from '../core/env-expand.js';
 import type { RegistryIndex } from '../schema/index.js';
-import { API_VERSION } from '../schema/common.js';
+import { API_VERSION } from '../schema/constants.js';
 import { boundedBody, folderRegistry, singleItem, type RegistrySource } from './registry.js';
 import { qwexCacheDir } from './fs.js';
 

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { QwexError } from '../core/errors.js';
 import { parseWith, type Locate } from '../core/schema-errors.js';
 import { prettyJson } from '../core/integrity.js';
-import { projectConfigSchema, type ProjectConfig } from '../schema/config.js';
-import { lockSchema, type Lock } from '../schema/lock.js';
-import { API_VERSION } from '../schema/common.js';
+import type { ProjectConfig } from '../schema/config.js';
+import type { Lock } from '../schema/lock.js';
+import { API_VERSION } from '../schema/constants.js';
 import { atomicWrite, readText, removeStaleTemps, writeError } from './fs.js';
 import { acquireLock } from './lock-file.js';
 
@@ -37,10 +37,19 @@ export async function findProjectRoot(cwd: string): Promise<string | undefined> 
 /**
  * Opens the project at or above `cwd`. A command that changes it (`write`) holds .qwex/.lock until
  * it exits, so two `qwex add`/`update` take turns and each plans from the lock the other wrote.
- * A reader waits for a writer only when one is at work, then finishes or undoes what a killed qwex
- * left (a transaction, a temp file, a lock) before reading.
  */
 export async function openProject(cwd: string, opts: { write?: boolean; err?: { write(s: string): unknown } } = {}): Promise<Project> {
+  const root = await readyProjectRoot(cwd, opts);
+  let config: Promise<ProjectConfig> | undefined;
+  return { root, lock: await loadLock(root), config: () => (config ??= loadConfig(root)) };
+}
+
+/**
+ * The root of the project at or above `cwd`, ready to read: a reader waits for a writer only when
+ * one is at work, then finishes or undoes what a killed qwex left (a transaction, a temp file, a
+ * lock). The lock file itself is not parsed (openProject does that).
+ */
+export async function readyProjectRoot(cwd: string, opts: { write?: boolean; err?: { write(s: string): unknown } } = {}): Promise<string> {
   const root = await findProjectRoot(cwd);
   if (!root) throw new QwexError('NO_PROJECT', `no qwex project here (no ${CONFIG_FILE} in ${cwd} or above)`, { hint: 'qwex init' });
   const dir = path.join(root, QWEX_DIR);
@@ -56,13 +65,13 @@ export async function openProject(cwd: string, opts: { write?: boolean; err?: { 
     await removeStaleTemps(dir, await fs.readdir(dir));
     if (!opts.write) await release();
   } else await removeStaleTemps(dir, names);
-  let config: Promise<ProjectConfig> | undefined;
-  return { root, lock: await loadLock(root), config: () => (config ??= loadConfig(root)) };
+  return root;
 }
 
 export async function loadConfig(root: string): Promise<ProjectConfig> {
   const text = (await readText(path.join(root, CONFIG_FILE))) ?? '';
   const { parsed, locate } = await parseYaml(text, CONFIG_FILE);
+  const { projectConfigSchema } = await import('../schema/config.js');
   return parseWith(projectConfigSchema, parsed ?? {}, 'CONFIG_INVALID', CONFIG_FILE, { locate, hint: `fix ${CONFIG_FILE}; its schema is .qwex/config.schema.json` });
 }
 
@@ -104,6 +113,7 @@ export async function loadLock(root: string): Promise<Lock> {
   } catch (e) {
     throw new QwexError('LOCK_INVALID', `${LOCK_FILE} is not valid JSON: ${(e as Error).message}`, { hint: `restore it from git (git checkout -- ${LOCK_FILE}); if it had merge conflict markers, resolve them`, cause: e });
   }
+  const { lockSchema } = await import('../schema/lock.js'); // zod, loaded only when a lock is read
   return parseWith(lockSchema, raw, 'LOCK_INVALID', LOCK_FILE, { hint: `restore ${LOCK_FILE} from git, or remove the broken entry and run qwex add again` });
 }
 

@@ -10,7 +10,7 @@ import { parseWith } from '../core/schema-errors.js';
 import { redactUrl } from '../core/env-expand.js';
 import { registryIndexSchema, type RegistryIndex } from '../schema/index.js';
 import { registryItemSchema, type RegistryItem } from '../schema/item.js';
-import { API_VERSION } from '../schema/common.js';
+import { API_VERSION } from '../schema/constants.js';
 
 export interface RegistrySource {
   /** What the lock records: "embedded", "@ns", "./relative/folder", or a URL with ${VARS} unexpanded. */

@@ -5,8 +5,7 @@ import { QwexError } from '../core/errors.js';
 import { parseWith } from '../core/schema-errors.js';
 import { layerName } from '../core/runners.js';
 import { pickRunner, type RunnerInputs } from '../core/runner.js';
-import { projectConfigSchema } from '../schema/config.js';
-import { layerManifestSchema, type LayerManifest } from '../schema/layer.js';
+import type { LayerManifest } from '../schema/layer.js';
 import { CONFIG_FILE, QWEX_DIR, parseYaml, templateDir, type Project } from './project.js';
 import { readText } from './fs.js';
 import { readTemplateFiles } from './template-files.js';
@@ -32,6 +31,7 @@ export async function readManifest(root: string, name: string): Promise<LayerMan
   } catch (e) {
     throw new QwexError('SCHEMA_INVALID', `${file} is not valid JSON: ${(e as Error).message}`, { hint: `fix ${file}, or reinstall with qwex add ${name} --overwrite`, cause: e });
   }
+  const { layerManifestSchema } = await import('../schema/layer.js'); // zod: only on a runner-cache miss
   return parseWith(layerManifestSchema, raw, 'SCHEMA_INVALID', file, { hint: `fix ${file}, or reinstall with qwex add ${name} --overwrite` });
 }
 
@@ -44,6 +44,7 @@ export async function readTemplateSources(root: string, name: string): Promise<M
 
 export async function loadRunner(project: Project, requested: string | undefined): Promise<LoadedRunner> {
   const { parsed, locate } = await parseYaml((await readText(path.join(project.root, CONFIG_FILE))) ?? '', CONFIG_FILE);
+  const { projectConfigSchema } = await import('../schema/config.js');
   const config = parseWith(projectConfigSchema, parsed ?? {}, 'CONFIG_INVALID', CONFIG_FILE, { locate, hint: `fix ${CONFIG_FILE}; its schema is .qwex/config.schema.json` });
   const name = pickRunner(config, requested, CONFIG_FILE);
 

@@ -4,16 +4,15 @@ import { array, boolean, config, enum as zEnum, literal, number, record, strictO
 import type { z } from 'zod';
 import semverValid from 'semver/functions/valid.js';
 import validRange from 'semver/ranges/valid.js';
+import { API_VERSION, TEMPLATE_NAME_RE } from './constants.js';
 
 // zod compiles a fast parser per object schema with new Function(); a CLI parses each schema a
 // handful of times per process, so the compile costs more than it saves.
 config({ jitless: true });
 
-export const API_VERSION = 'qwex/v1';
+export { API_VERSION, TEMPLATE_NAME_RE } from './constants.js';
 export const apiVersionSchema = literal(API_VERSION);
 
-// Template names end up in paths, job names and shell words: keep them boring.
-export const TEMPLATE_NAME_RE = /^[a-z][a-z0-9-]{0,62}$/;
 export const templateNameSchema = string()
   .regex(TEMPLATE_NAME_RE, 'must be lowercase kebab-case: a letter, then letters, digits or "-" (at most 63)');
 

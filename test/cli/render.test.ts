@@ -59,6 +59,47 @@ describe('qwex render', () => {
     expect((await fs.readdir(path.join(cache, version!))).length).toBe(5);
   });
 
+  it('reuses the validated runner from the cache; an edit to config, targets, lock or a layer.json takes effect at once', async () => {
+    const p = await renderProject(HPC);
+    const render = async (...extra: string[]) => {
+      const r = await p.run('render', '-r', 'hpc', '--run-id', 'c1', ...extra, '--', 'python', 'train.py');
+      expect(r.code, r.stderr).toBe(0);
+      return r;
+    };
+    const cold = await render('--explain');
+    const runners = path.join(p.dir, '..', path.basename(p.dir) + '-home', '.cache', 'qwex', 'runners');
+    expect(await fs.readdir(runners)).toHaveLength(1);
+    const warm = await render('--explain');
+    expect(warm.stdout).toBe(cold.stdout);
+    expect(warm.stderr).toBe(cold.stderr); // where each value came from, too
+    expect(await fs.readdir(runners)).toHaveLength(1);
+
+    const config = path.join(p.dir, '.qwex/config.yaml');
+    await fs.writeFile(config, (await fs.readFile(config, 'utf8')).replace('host: csc', 'host: csc2'));
+    expect((await render()).stdout).toContain("'csc2'");
+    await fs.mkdir(path.join(p.dir, '.qwex/targets'));
+    await fs.writeFile(path.join(p.dir, '.qwex/targets/hpc.yaml'), 'ssh:\n  host: login3.example\n');
+    expect((await render()).stdout).toContain("'login3.example'");
+    const manifest = path.join(p.dir, '.qwex/templates/slurm/layer.json');
+    const m = JSON.parse(await fs.readFile(manifest, 'utf8'));
+    m.inputs.find((i: { name: string }) => i.name === 'partition').default = 'edited-default';
+    await fs.writeFile(manifest, JSON.stringify(m));
+    await fs.writeFile(config, (await fs.readFile(config, 'utf8')).replace('{ partition: gpu, time: "02:00:00", gpus: 1 }', '{ time: "02:00:00", gpus: 1 }'));
+    const explained = await render('--explain');
+    expect(explained.stderr, explained.stderr).toContain('partition = "edited-default"  default');
+    expect(nestedScripts(explained.stdout).join('\n')).toContain('#SBATCH --partition=edited-default');
+    // A broken config is reported, not served from the cache.
+    await fs.writeFile(config, (await fs.readFile(config, 'utf8')).replace('gpus: 1', 'gpus: "1"'));
+    const broken = await p.run('render', '-r', 'hpc', '--', 'true');
+    expect(broken.code).toBe(5);
+    expect(broken.stderr).toMatch(/input "gpus": expected an integer/);
+    // A damaged entry is a miss: the runner is validated again.
+    await fs.writeFile(config, (await fs.readFile(config, 'utf8')).replace('gpus: "1"', 'gpus: 1'));
+    const again = await render();
+    for (const f of await fs.readdir(runners)) await fs.writeFile(path.join(runners, f), '{"name": ');
+    expect((await render()).stdout).toBe(again.stdout);
+  });
+
   it('uses defaults.runner without -r and generates a time-ordered run id', async () => {
     const p = await renderProject('', []);
     const r = await p.run('render', '--', 'echo', 'a b');
