@@ -153,6 +153,18 @@ for (const f of [resultsFile, mdFile]) mkdirSync(path.dirname(f), { recursive: t
 writeFileSync(resultsFile, JSON.stringify({ meta, results, scale }, null, 2) + '\n');
 const rows = results.map((r) => `| \`${r.name}\` | ${r.medianMs} | ${r.ratio}× | ${r.target ? `≤ ${r.target}× ${r.ratio <= r.target ? '✓' : '✗'}` : ''} | ${r.peakMiB ?? '–'} |`);
 const scaleRows = scale.map((s) => `| ${s.templates} | ${s.buildS} s | ${s.buildMiB} | ${s.indexKiB} KiB | ${s.searchMs} ms | ${s.siteBuildS} s |`);
+// How each cost grows between the two largest registries, against how the registry grew.
+function growth() {
+  if (scale.length < 2) return '';
+  const [a, b] = scale.slice(-2);
+  const n = b.templates / a.templates;
+  const says = (name, x, y) => {
+    const k = y / x;
+    return `${name} ×${k.toFixed(1)}${k > n * 1.15 ? ' (worse than linear)' : ''}`;
+  };
+  return `\nFrom ${a.templates} to ${b.templates} templates (×${n}): ${[says('registry build', a.buildS, b.buildS), says('index.json', a.indexKiB, b.indexKiB), says('qwex search', a.searchMs, b.searchMs), says('site build', a.siteBuildS, b.siteBuildS)].join(', ')}.\n`;
+}
+
 const md = `# Benchmarks
 
 Whole-process wall time, median of ${rounds} interleaved rounds after ${warmup} warm-ups, on ${meta.cpus} × ${meta.cpu}, Node ${meta.node}, ${meta.date.slice(0, 10)}.
@@ -174,7 +186,7 @@ Targets: registry build of 1,000 templates ≤ 10 s, of 5,000 ≤ 50 s.
 | templates | registry build | build peak MiB | index.json | qwex search | site build |
 |---:|---:|---:|---:|---:|---:|
 ${scaleRows.join('\n')}
-`;
+${growth()}`;
 writeFileSync(mdFile, md);
 process.stdout.write(md);
 const missed = results.filter((r) => r.target && r.ratio > r.target);
