@@ -108,7 +108,7 @@ export function resolveRunner(inp: RunnerInputs, name: string): ResolvedRunner {
       sourceOf,
       entry: { file: inp.configFile, path: entryPath, locate: inp.configLocate },
     });
-    checkRemoteBase(name, layer, validated, sourceOf);
+    checkRemoteBase(name, layer, validated, sourceOf, names.slice(i + 1));
     const given = Object.fromEntries(Object.keys(values).map((k) => [k, sourceOf(k).file]));
     return { name: layer, manifest: installed, values: validated, given };
   });
@@ -120,14 +120,21 @@ export function resolveRunner(inp: RunnerInputs, name: string): ResolvedRunner {
 // repos, the record wrapper's files) and hands them to mkdir, cat, sh…: a value starting with "-"
 // would be read as an option there, and a line break would not survive the one-line meta file
 // remote_dir. Refused whatever the layer's manifest says (a forked ssh may not declare a pattern).
-function checkRemoteBase(runner: string, layer: string, values: Record<string, unknown>, sourceOf: (key: string) => ValueSource): void {
+// Layers inside the transport are rendered here, so they need the run dir as an absolute path.
+function checkRemoteBase(runner: string, layer: string, values: Record<string, unknown>, sourceOf: (key: string) => ValueSource, inner: string[]): void {
   const rb = values.remote_base;
-  if (typeof rb !== 'string' || !(rb.startsWith('-') || /[\n\r]/.test(rb))) return;
+  if (typeof rb !== 'string' || rb === '') return;
+  const [why, hint] = rb.startsWith('-')
+    ? ['starts with "-", which tools would read as an option', `write a path relative to the remote home as ./${rb}, or an absolute one`]
+    : /[\n\r]/.test(rb)
+      ? ['holds a line break', 'remote_base must be one line']
+      : !rb.startsWith('/') && inner.length
+        ? [`is not absolute, but the layers inside ${layer} (${inner.join(', ')}) need the run dir as an absolute path when the script is rendered`, `set remote_base to an absolute path on the host, e.g. remote_base: /home/<you>/.qwex`]
+        : [];
+  if (!why) return;
   const src = sourceOf('remote_base');
   const pos = src.locate?.([...src.path, 'remote_base']);
-  throw new QwexError('INPUT_INVALID', `${src.file}${pos ? `:${pos.line}:${pos.col}` : ''}: runner "${runner}", layer "${layer}", input "remote_base": ${JSON.stringify(rb)} ${rb.startsWith('-') ? 'starts with "-", which tools would read as an option' : 'holds a line break'}`, {
-    hint: rb.startsWith('-') ? `write a path relative to the remote home as ./${rb}, or an absolute one` : 'remote_base must be one line',
-  });
+  throw new QwexError('INPUT_INVALID', `${src.file}${pos ? `:${pos.line}:${pos.col}` : ''}: runner "${runner}", layer "${layer}", input "remote_base": ${JSON.stringify(rb)} ${why}`, { hint });
 }
 
 // The composition rules of reference/layers.md §2.4, outer → inner: transports, then at most one

@@ -126,7 +126,7 @@ describe('qwex render', () => {
     ['a pattern mismatch (newline in an image)', HPC.replace('image: /scratch/images/torch.sif', 'image: "a\\nb"'), [], 5, /input "image": the string "a\\nb" does not match the pattern \[\^-\]\.\* \(newlines are not allowed here\)/],
     ['a "__proto__" key (it would vanish in parsing)', HPC.replace('gpus: 1', 'gpus: 1, __proto__: x'), [], 3, /^error: \.qwex\/config\.yaml:\d+:\d+: "__proto__" cannot be a name\nhint: rename or remove that key/],
     ['an unknown runner', HPC, ['-r', 'hcp'], 3, /^error: no runner "hcp" in \.qwex\/config\.yaml \(runners: local, hpc\)\nhint: Did you mean `hpc`\?/],
-    ['a ~ remote_base with layers inside ssh', HPC.replace('remote_base: /scratch/me/qwex', 'remote_base: ~/.qwex'), [], 5, /input "remote_base": "~\/\.qwex" is not absolute[\s\S]*hint: set remote_base to an absolute path/],
+    ['a ~ remote_base with layers inside ssh', HPC.replace('remote_base: /scratch/me/qwex', 'remote_base: ~/.qwex'), [], 5, /^error: \.qwex\/config\.yaml:\d+:\d+: runner "hpc", layer "ssh", input "remote_base": "~\/\.qwex" is not absolute[\s\S]*hint: set remote_base to an absolute path/],
   ])('refuses %s', async (_, runners, args, code, stderr) => {
     const p = await renderProject(runners);
     const r = await p.run('render', ...(args.length ? args : ['-r', 'hpc']), '--', 'true');
