@@ -64,12 +64,15 @@ export function checkValue(input: Input, value: unknown): string | undefined {
       for (const [i, item] of value.entries())
         if (typeof item !== 'string' && typeof item !== 'number') return `item ${i} must be a string or number, got ${describe(item)}`;
         else if (typeof item === 'string' && item.includes('\0')) return `item ${i} ${NUL}`;
+        else if (input.item_pattern !== undefined && !fullMatch(input.item_pattern, String(item))) return `item ${i}, ${describe(item)}, does not match the pattern ${input.item_pattern}`;
       break;
     case 'map':
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return `expected a map (key: value), got ${describe(value)}`;
       for (const [k, v] of Object.entries(value))
         if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return `key "${k}" must map to a string, number or boolean, got ${describe(v)}`;
         else if (k.includes('\0') || (typeof v === 'string' && v.includes('\0'))) return `key ${JSON.stringify(k)}: ${NUL}`;
+        else if (input.key_pattern !== undefined && !fullMatch(input.key_pattern, k)) return `key ${JSON.stringify(k)} does not match the pattern ${input.key_pattern}`;
+        else if (input.item_pattern !== undefined && typeof v !== 'boolean' && !fullMatch(input.item_pattern, String(v))) return `the value of key ${JSON.stringify(k)}, ${describe(v)}, does not match the pattern ${input.item_pattern}`;
       break;
   }
   if (input.enum && !input.enum.includes(value as string | number)) {

@@ -35,6 +35,16 @@ export const INPUT_TYPES = ['string', 'integer', 'number', 'boolean', 'list', 'm
 // Names every template already receives from qwex; an input may not shadow them.
 export const RESERVED_INPUT_NAMES = ['inner', 'run', 'code', 'ctx', 'layer'] as const;
 
+// A JavaScript regular expression's source, matched whole (inputs.ts fullMatch).
+const regexSource = string().refine((p) => {
+  try {
+    new RegExp(`^(?:${p})$`, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
+
 export const inputSchema = strictObject({
   name: string()
     .regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case')
@@ -45,7 +55,11 @@ export const inputSchema = strictObject({
   default: unknown().optional(),
   enum: array(union([string(), number()])).optional(),
   // For values that land where shell quoting is impossible (#SBATCH lines, k8s names).
-  pattern: string().optional(),
+  pattern: regexSource.optional(),
+  // The same for the items of a list and the string values of a map, and for a map's keys
+  // (environment variable names, sbatch option names): a bad one is refused at file:line:col.
+  item_pattern: regexSource.optional(),
+  key_pattern: regexSource.optional(),
   example: unknown().optional(),
 });
 export type Input = z.infer<typeof inputSchema>;

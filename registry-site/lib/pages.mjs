@@ -104,6 +104,8 @@ function inputsTable(inputs) {
       const notes = [];
       if (i.enum) notes.push(`one of ${i.enum.map((e) => `<code>${value(e)}</code>`).join(', ')}`);
       if (i.pattern) notes.push(`must match <code>${esc(i.pattern)}</code>`);
+      if (i.key_pattern) notes.push(`keys must match <code>${esc(i.key_pattern)}</code>`);
+      if (i.item_pattern) notes.push(`${i.type === 'map' ? 'values' : 'items'} must match <code>${esc(i.item_pattern)}</code>`);
       if (i.example !== undefined) notes.push(`e.g. <code>${value(i.example)}</code>`);
       const def = i.required ? '<strong class="req">required</strong>' : i.default === undefined ? '<span class="muted">none</span>' : `<code>${value(i.default)}</code>`;
       return `<tr id="input-${esc(i.name)}"><th scope="row"><code>${esc(i.name)}</code></th><td>${esc(i.type)}</td><td>${def}</td><td>${esc(i.description)}${notes.length ? `<br><span class="muted">${notes.join('; ')}</span>` : ''}</td></tr>`;

@@ -27,6 +27,13 @@ describe('checkValue', () => {
     // full match: a pattern must cover the whole value
     [input({ name: 'j', type: 'string', pattern: '[a-z]+' }), 'abc1', /does not match the pattern/],
     [input({ name: 'i', type: 'string', pattern: '[^-].*' }), 'img\nx', /newlines are not allowed here/],
+    // item_pattern for list items and map values, key_pattern for map keys: checked here, at file:line:col, not at render
+    [input({ name: 'pass_env', type: 'list', item_pattern: '[A-Z_]+' }), ['CUDA_VISIBLE_DEVICES', 'HOME'], undefined],
+    [input({ name: 'pass_env', type: 'list', item_pattern: '[A-Z_]+' }), ['HOME', 'MY-VAR'], /item 1, the string "MY-VAR", does not match the pattern \[A-Z_\]\+/],
+    [input({ name: 'env', type: 'map', key_pattern: '[A-Za-z_][A-Za-z0-9_]*' }), { WANDB_MODE: 'offline', N: 1 }, undefined],
+    [input({ name: 'env', type: 'map', key_pattern: '[A-Za-z_][A-Za-z0-9_]*' }), { 'A=B': 'x' }, /key "A=B" does not match the pattern/],
+    [input({ name: 'extra', type: 'map', key_pattern: '[a-z-]+', item_pattern: '[a-z0-9]+' }), { exclusive: true, 'mail-type': 'end' }, undefined],
+    [input({ name: 'extra', type: 'map', key_pattern: '[a-z-]+', item_pattern: '[a-z0-9]+' }), { 'mail-type': 'end; rm' }, /the value of key "mail-type", the string "end; rm", does not match/],
   ])('%o with %j', (inp, value, expected) => {
     const why = checkValue(inp, value);
     if (expected === undefined) expect(why).toBeUndefined();
