@@ -2,7 +2,7 @@
 // templates arrives byte-identical at the program. Backends that cannot run here are stand-ins
 // first on PATH that apply each tool's argument semantics; each is named in the test title.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -28,19 +28,19 @@ const VALUES: Record<string, Record<string, unknown>> = {
   docker: { image: 'img:latest', user: '' },
   'uv-cache': {},
 };
-const layer = (name: string): ResolvedLayer => {
+const layer = (name: string, extra: Record<string, unknown> = {}): ResolvedLayer => {
   const manifest = manifests.get(name)!;
-  const values = validateInputs(manifest.inputs, { runner: 'prop', layer: name, values: VALUES[name]!, sourceOf: () => ({ file: 'test', path: [] }), entry: { file: 'test', path: [] } });
+  const values = validateInputs(manifest.inputs, { runner: 'prop', layer: name, values: { ...VALUES[name]!, ...extra }, sourceOf: () => ({ file: 'test', path: [] }), entry: { file: 'test', path: [] } });
   return { name, manifest, values, given: {} };
 };
 
 let n = 0;
-function runChain(chain: string[], args: string[]): string[] {
+function runChain(chain: (string | ResolvedLayer)[], args: string[]): string[] {
   const id = `p${++n}`;
   const runDir = path.join(base, 'runs', id);
   mkdirSync(path.join(runDir, 'src'), { recursive: true });
   const { script } = composeRunner({
-    runner: 'prop', layers: chain.map(layer), files, mainPath: (l) => `${l.name}/${l.manifest.main}`,
+    runner: 'prop', layers: chain.map((l) => (typeof l === 'string' ? layer(l) : l)), files, mainPath: (l) => `${l.name}/${l.manifest.main}`,
     argv: ['argdump', ...args], run: { id, name: id, commit: '0'.repeat(40), localDir: runDir },
   });
   const file = path.join(base, `${id}.sh`);
@@ -68,6 +68,12 @@ describe('argv survives random chains of the real templates', () => {
       }),
       { numRuns: Number(process.env.QWEX_PROPERTY_RUNS ?? 40), seed: process.env.QWEX_PROPERTY_SEED ? Number(process.env.QWEX_PROPERTY_SEED) : undefined },
     );
+  });
+
+  it('uv-cache (stand-in uv) with a project_environment ending in "/": syncs under a lock beside it, then runs', () => {
+    const env = path.join(base, 'envs', 'mine') + '/';
+    expect(runChain([layer('uv-cache', { project_environment: env })], ['ok'])).toEqual(['ok']);
+    expect(readdirSync(path.join(base, 'envs'))).toContain('mine.lock');
   });
 
   it('the 4-layer chain ssh → slurm → singularity → uv-cache (all stand-ins) delivers an adversarial argv', () => {

@@ -40,7 +40,8 @@ if [ -z "${UV_LINK_MODE:-}" ]; then
   if [ -n "${UV_LINK_MODE:-}" ]; then export UV_LINK_MODE; fi
 fi
 if command -v flock >/dev/null 2>&1; then
-  exec 9>"$VENV.lock"
+  # Beside the environment, named after it: "$VENV.lock" would sit inside it when VENV ends in "/".
+  exec 9>"$(dirname "$VENV")/$(basename "$VENV").lock"
   flock 9
 else
   say "flock not found: syncing without a lock"
