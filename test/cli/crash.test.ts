@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, consistent, deadPid, project, readJson, snapshot, staged, tempDir } from './helpers.js';
-import { lines, versionedRegistry } from './update-helpers.js';
+import { installed, lines, versionedRegistry } from './update-helpers.js';
 
 function killAfter(args: string[], cwd: string, ms: number): Promise<number | null> {
   return new Promise((resolve) => {
@@ -62,13 +62,8 @@ describe('kill -9 during add and update', () => {
       { version: '1.0.0', files: { 't.sh.j2': V1, 'x.sh.j2': 'x\n', 'gone.sh.j2': 'g\n' } },
       { version: '1.1.0', files: { 't.sh.j2': V1.replace('E=5', 'E=6'), 'x.sh.j2': 'x2\n', 'new.sh.j2': 'n\n' } },
     ]);
-    const seed = await project();
-    expect((await seed.run('add', 't@1.0.0', '--registry', registry)).code).toBe(0);
-    const lockFile = path.join(seed.dir, '.qwex/qwex.lock');
-    const lock = await readJson(lockFile);
-    lock.templates.t.requested = '^1.0.0';
-    await fs.writeFile(lockFile, JSON.stringify(lock, null, 2));
-    await fs.writeFile(path.join(seed.dir, '.qwex/templates/t/t.sh.j2'), V1.replace('A=1', 'A=mine'));
+    const seed = await installed(registry);
+    await fs.writeFile(seed.file('t.sh.j2'), V1.replace('A=1', 'A=mine'));
     const before = await snapshot(seed.dir);
     const outcomes = { before: 0, after: 0 };
     let midway = 0; // kills that left a transaction behind for recovery

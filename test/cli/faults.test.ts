@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runProcess } from '../support/process.js';
 import { BIN, consistent, project, readJson, snapshot, tempDir } from './helpers.js';
-import { lines, versionedRegistry } from './update-helpers.js';
+import { installed, lines, versionedRegistry } from './update-helpers.js';
 
 const SIX = ['ssh', 'slurm', 'singularity', 'uv-cache', 'docker', 'k8s'];
 
@@ -75,13 +75,8 @@ describe('disk faults on a private tmpfs (real ENOSPC and EROFS)', () => {
       { version: '1.0.0', files: { 't.sh.j2': V1 } },
       { version: '1.1.0', files: { 't.sh.j2': V1.replace('B=2', 'B=3') } },
     ]);
-    const seed = await project();
-    expect((await seed.run('add', 't@1.0.0', '--registry', registry)).code).toBe(0);
-    const lockFile = path.join(seed.dir, '.qwex/qwex.lock');
-    const lock = await readJson(lockFile);
-    lock.templates.t.requested = '^1.0.0';
-    await fs.writeFile(lockFile, JSON.stringify(lock, null, 2));
-    await fs.writeFile(path.join(seed.dir, '.qwex/templates/t/t.sh.j2'), V1.replace('A=1', 'A=mine'));
+    const seed = await installed(registry);
+    await fs.writeFile(seed.file('t.sh.j2'), V1.replace('A=1', 'A=mine'));
     const before = await snapshot(seed.dir);
 
     for (const args of [['add', 'ssh'], ['update', '--registry', registry]]) {

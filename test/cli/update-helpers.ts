@@ -2,7 +2,7 @@
 // from template folders written here, version after version.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { qwex, tempDir } from './helpers.js';
+import { project, qwex, readJson, tempDir } from './helpers.js';
 
 export type FileSpec = string | { content: string; mode: '0644' | '0755' };
 export interface VersionSpec {
@@ -32,3 +32,17 @@ export async function versionedRegistry(name: string, versions: VersionSpec[]): 
 }
 
 export const lines = (...l: string[]) => l.map((x) => x + '\n').join('');
+
+/** A project with `spec` of template t installed from `registry`, requested as ^1.0.0 (room to update). */
+export async function installed(registry: string, spec = 't@1.0.0') {
+  const p = await project();
+  const r = await p.run('add', spec, '--registry', registry);
+  if (r.code !== 0) throw new Error(r.stderr);
+  // Record the range users get from a plain `qwex add t`, so updates have room to move.
+  const lockFile = path.join(p.dir, '.qwex/qwex.lock');
+  const lock = await readJson(lockFile);
+  lock.templates.t.requested = '^1.0.0';
+  await fs.writeFile(lockFile, JSON.stringify(lock, null, 2));
+  const file = (f: string) => path.join(p.dir, '.qwex/templates/t', f);
+  return { ...p, file, lockFile, read: (f: string) => fs.readFile(file(f), 'utf8'), lock: async () => (await readJson(lockFile)).templates.t };
+}

@@ -2,26 +2,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { project, readJson, serve, snapshot } from './helpers.js';
-import { lines, versionedRegistry } from './update-helpers.js';
+import { installed, lines, versionedRegistry } from './update-helpers.js';
 
 const V1 = lines('#!/bin/sh', 'set -eu', 'PORT=22', 'HOST=login', 'echo start', 'echo middle', 'echo more', 'ssh -p "$PORT" "$HOST" "$@"', 'exit 0');
 const edit = (text: string, from: string, to: string) => {
   if (!text.includes(from)) throw new Error(`fixture: ${from} not found`);
   return text.replace(from, to);
 };
-
-async function installed(registry: string, spec = 't@1.0.0') {
-  const p = await project();
-  const r = await p.run('add', spec, '--registry', registry);
-  if (r.code !== 0) throw new Error(r.stderr);
-  // Record the range users get from a plain `qwex add t`, so updates have room to move.
-  const lockFile = path.join(p.dir, '.qwex/qwex.lock');
-  const lock = await readJson(lockFile);
-  lock.templates.t.requested = '^1.0.0';
-  await fs.writeFile(lockFile, JSON.stringify(lock, null, 2));
-  const file = (f: string) => path.join(p.dir, '.qwex/templates/t', f);
-  return { ...p, file, lockFile, read: (f: string) => fs.readFile(file(f), 'utf8'), lock: async () => (await readJson(lockFile)).templates.t };
-}
 
 describe('qwex diff', () => {
   it('shows upstream changes, your edits with --local, and answers with --exit-code', async () => {
