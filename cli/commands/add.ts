@@ -58,10 +58,9 @@ export async function add(specs: string[], opts: AddOptions, ctx: Ctx): Promise<
   if (!opts.dryRun) {
     await applyInstall(project.root, plans, lock);
     // So that diff --local and update find what you installed without the registry (io/item-cache.ts).
-    const fetched = plans.filter((p) => p.lock.source !== 'embedded');
-    if (fetched.length) {
+    if (plans.some((p) => p.lock.source !== 'embedded')) {
       const cache = (await import('../io/item-cache.js')).itemCache(ctx.env);
-      for (const p of fetched) await cache.keep(p.item);
+      for (const p of plans) await cache.keep(p.item, p.lock.source);
     }
   }
   report(plans, opts, ctx);

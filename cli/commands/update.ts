@@ -33,7 +33,7 @@ export async function update(names: string[], opts: UpdateOptions, ctx: Ctx): Pr
     const bases = await loadBases(source, name, entry, disk, { resolvePending: true, cached: { cache, prefer: false } });
     const target = await source.getItem(name, to);
     const plan = planUpdate({ name, entry, bases, target, disk, requested: opts.to });
-    if (!opts.dryRun && source.id !== 'embedded') await cache.keep(target);
+    if (!opts.dryRun) await cache.keep(target, source.id);
     // A git source's lock names a commit: from now on, the one that serves the version updated to —
     // once no file's merge base is an older version (a conflict keeps it, and its commit with it).
     const basesAt = new Set(Object.values(plan.lock.files).map((f) => f.baseVersion));

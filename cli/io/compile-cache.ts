@@ -2,14 +2,13 @@
 // key derived from its path and exact source ($XDG_CACHE_HOME/qwex/compiled/<qwex version>/).
 // A cache: failing to read or write it only costs time.
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { compileKey, type CompiledCache } from '../core/render.js';
 import { VERSION } from '../version.js';
-import { atomicWrite } from './fs.js';
+import { atomicWrite, qwexCacheDir } from './fs.js';
 
 export async function openCompileCache(env: NodeJS.ProcessEnv, files: ReadonlyMap<string, string>): Promise<CompiledCache & { save(): Promise<void> }> {
-  const dir = path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'qwex', 'compiled', VERSION);
+  const dir = path.join(qwexCacheDir(env), 'compiled', VERSION);
   const known = new Map<string, string>();
   const fresh = new Map<string, string>();
   await Promise.all(

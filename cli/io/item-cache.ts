@@ -10,8 +10,9 @@ import { atomicWrite, qwexCacheDir } from './fs.js';
 
 export interface ItemCache {
   get(integrity: string): Promise<RegistryItem | undefined>;
-  /** Best effort: a cache that cannot be written is only a slower next time. */
-  keep(item: RegistryItem): Promise<void>;
+  /** Best effort: a cache that cannot be written is only a slower next time. Items of the embedded
+   * registry (`source` "embedded") are on disk already and are not copied. */
+  keep(item: RegistryItem, source: string): Promise<void>;
 }
 
 export function itemCache(env: Record<string, string | undefined>): ItemCache {
@@ -28,7 +29,8 @@ export function itemCache(env: Record<string, string | undefined>): ItemCache {
         return undefined;
       }
     },
-    async keep(item) {
+    async keep(item, source) {
+      if (source === 'embedded') return;
       const integrity = itemIntegrity(item);
       if (await cache.get(integrity)) return; // there and intact (a damaged entry is replaced)
       await atomicWrite(file(integrity), JSON.stringify(item)).catch(() => {});

@@ -38,7 +38,14 @@ export async function findProjectRoot(cwd: string): Promise<string | undefined> 
  * Opens the project at or above `cwd`. A command that changes it (`write`) holds .qwex/.lock until
  * it exits, so two `qwex add`/`update` take turns and each plans from the lock the other wrote.
  */
-export async function openProject(cwd: string, opts: { write?: boolean; err?: { write(s: string): unknown } } = {}): Promise<Project> {
+export interface OpenOptions {
+  /** The command changes the project: hold .qwex/.lock until it exits. */
+  write?: boolean;
+  /** Where to say that we are waiting for another qwex. */
+  err?: { write(s: string): unknown };
+}
+
+export async function openProject(cwd: string, opts: OpenOptions = {}): Promise<Project> {
   const root = await readyProjectRoot(cwd, opts);
   let config: Promise<ProjectConfig> | undefined;
   return { root, lock: await loadLock(root), config: () => (config ??= loadConfig(root)) };
@@ -49,7 +56,7 @@ export async function openProject(cwd: string, opts: { write?: boolean; err?: { 
  * one is at work, then finishes or undoes what a killed qwex left (a transaction, a temp file, a
  * lock). The lock file itself is not parsed (openProject does that).
  */
-export async function readyProjectRoot(cwd: string, opts: { write?: boolean; err?: { write(s: string): unknown } } = {}): Promise<string> {
+export async function readyProjectRoot(cwd: string, opts: OpenOptions = {}): Promise<string> {
   const root = await findProjectRoot(cwd);
   if (!root) throw new QwexError('NO_PROJECT', `no qwex project here (no ${CONFIG_FILE} in ${cwd} or above)`, { hint: 'qwex init' });
   const dir = path.join(root, QWEX_DIR);

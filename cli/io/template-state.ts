@@ -31,7 +31,7 @@ export interface CacheUse {
 
 /** A version of an installed template; the installed version itself must match the lock's integrity. */
 export async function verifiedItem(source: RegistrySource, name: string, version: string, entry: LockEntry, cached?: CacheUse): Promise<RegistryItem> {
-  const use = version === entry.version && source.id !== 'embedded' ? cached : undefined; // the embedded registry is on disk already
+  const use = version === entry.version ? cached : undefined;
   const hit = use?.prefer ? await use.cache.get(entry.integrity) : undefined;
   if (hit) return hit;
   const it = await source.getItem(name, version);
@@ -39,7 +39,7 @@ export async function verifiedItem(source: RegistrySource, name: string, version
     throw new QwexError('INTEGRITY_MISMATCH', `${source.label} now serves ${name}@${version} with different content than you installed (integrity ${itemIntegrity(it)}, lock ${entry.integrity})`, {
       hint: 'a published version must never change; tell the registry maintainer. Nothing was written',
     });
-  await use?.cache.keep(it);
+  await use?.cache.keep(it, source.id);
   return it;
 }
 
