@@ -107,7 +107,10 @@ describe('qwex run (local)', () => {
 
   it('Ctrl-C without a terminal detaches: qwex exits 130 and the run goes on to the end', async () => {
     const p = await repo();
-    const child = spawn(process.execPath, [BIN, 'run', '--', 'sh', '-c', 'echo started; sleep 1; echo finished'], { cwd: p.dir, env: { ...process.env, HOME: path.join(p.dir, '..', 'proj-home'), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The command waits for the test to let it finish, so the Ctrl-C surely lands while it runs,
+    // however slow the machine.
+    const go = path.join(p.dir, '..', 'go');
+    const child = spawn(process.execPath, [BIN, 'run', '--', 'sh', '-c', 'echo started; while [ ! -e "$1" ]; do sleep 0.1; done; echo finished', 'sh', go], { cwd: p.dir, env: { ...process.env, HOME: path.join(p.dir, '..', 'proj-home'), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -117,6 +120,7 @@ describe('qwex run (local)', () => {
     const code = await new Promise((r) => child.on('close', r));
     expect(code).toBe(130);
     expect(err).toContain('detached; the run goes on');
+    await fs.writeFile(go, '');
     const [run] = (await p.json('list')).runs;
     const s = await p.waitFor(run.id, (x) => x.status !== 'running' && x.status !== 'pending');
     expect(s.status).toBe('succeeded');
